@@ -1,0 +1,45 @@
+//! The wire contract between the Switchboard console and the platform.
+//!
+//! Every type that crosses a wire lives here: the models (`Channel`, `Message`, …), the enums
+//! with their exact upper-case wire names, each REST request and response body, each
+//! Socket.IO event payload, the error body, and the role → permission table. The crate does
+//! no I/O and compiles to `wasm32-unknown-unknown`, because the UI speaks it too.
+//!
+//! The contract itself is written in `shared/spec/PLATFORM.md`; this crate is its code.
+//!
+//! - [`ids`]: typed UUID identifiers.
+//! - [`enums`]: channel, ticket, sender and participant enums.
+//! - [`roles`]: roles, permissions, visibility, and which role may do which action.
+//! - [`model`]: the resources (`Channel`, `Message`, `Participant`, `Ticket`, users, tenants).
+//! - [`rest`]: REST request bodies, queries and responses.
+//! - [`events`]: Socket.IO event names and payloads.
+//! - [`error`]: the error body shared by REST answers, acks and IPC.
+//! - [`validate`]: the input rules both ends enforce (lengths, ranges, required fields).
+//! - [`json`]: decoding that names the offending field.
+//! - [`secret`]: a string that never prints.
+//! - [`ipc`]: what the desktop shell and its UI say to each other.
+
+#[macro_use]
+mod macros;
+
+pub mod enums;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod ipc;
+pub mod json;
+pub mod model;
+pub mod rest;
+pub mod roles;
+pub mod secret;
+pub mod validate;
+
+pub use enums::{
+    ChannelStatus, ChannelType, ParticipantRole, SenderType, TicketCategory, TicketPriority,
+    TicketStatus, UnknownVariant,
+};
+pub use error::{CodedError, ErrorBody, ErrorCode, FieldError};
+pub use ids::{ChannelId, MessageId, TenantId, TicketId, UserId};
+pub use model::{Channel, Message, Participant, Tenant, TenantMembership, Ticket, UserSummary};
+pub use roles::{ChatAction, Permission, Role, Visibility, VisibilityScope};
+pub use secret::Secret;

@@ -1,0 +1,12 @@
+//! End-to-end tests of the whole Switchboard: the real desktop app in a real window, driven
+//! through WebDriver (tauri-driver in front of WebKitWebDriver) on a virtual display.
+//!
+//! Run them with `cargo xtask test`, which provides Xvfb, a D-Bus session with a notification
+//! daemon, and the drivers. Run alone without those they fail, saying what is missing: they
+//! are never skipped.
+//!
+//! - `support`: the harness — tauri-driver, the WebDriver session, the output folder.
+//! - `window`: the shell renders, answers a command, and shows an event pushed from Rust.
+
+mod support;
+mod window;

@@ -1,0 +1,83 @@
+//! The real desktop app in a WebDriver session: start it, find things, take screenshots.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use super::driver::TauriDriver;
+use super::output_dir;
+
+/// How long the UI may take to show something the test waits for.
+const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The app's binary, built by cargo for this test.
+const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
+
+/// A running app with its window under WebDriver control. Call [`AppSession::close`] at the
+/// end; dropping it still stops the driver, which ends the app.
+#[derive(Debug)]
+pub struct AppSession {
+    client: Client,
+    output: PathBuf,
+    // Declared last: dropped after the client.
+    _driver: TauriDriver,
+}
+
+impl AppSession {
+    /// Starts the app for test `name`, whose screenshots and logs go to its output folder.
+    pub async fn start(name: &str) -> Result<Self> {
+        let output = output_dir(name)?;
+        let driver = TauriDriver::start(&output)?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
+        let client = ClientBuilder::rustls()
+            .context("cannot set up the WebDriver client")?
+            .capabilities(capabilities)
+            .connect(&driver.url())
+            .await
+            .context("cannot open a WebDriver session with the app")?;
+        Ok(Self {
+            client,
+            output,
+            _driver: driver,
+        })
+    }
+
+    /// Waits until an element matches `css`, and returns it.
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("nothing matched `{css}` within {UI_TIMEOUT:?}"))
+    }
+
+    /// The element matching `css` now.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("nothing matches `{css}`"))
+    }
+
+    /// Saves a screenshot of the window as `<name>.png` in the test's output folder, and
+    /// returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = self.output.join(format!("{name}.png"));
+        std::fs::write(&path, &png)?;
+        Ok(path)
+    }
+
+    /// Ends the WebDriver session (closing the app).
+    pub async fn close(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}

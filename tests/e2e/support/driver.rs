@@ -1,0 +1,100 @@
+//! A tauri-driver process on free ports, stopped gently when dropped.
+//!
+//! tauri-driver is stopped with SIGTERM, never SIGKILL: killed hard, its WebKitWebDriver
+//! child is orphaned, keeps its port and the test's pipes, and the run hangs.
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+
+/// How long tauri-driver may take to listen.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long tauri-driver may take to stop after SIGTERM.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running tauri-driver.
+#[derive(Debug)]
+pub struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    /// Starts tauri-driver, logging into `log_dir`, and waits until it listens.
+    pub fn start(log_dir: &Path) -> Result<Self> {
+        if std::env::var_os("DISPLAY").is_none() {
+            bail!(
+                "no DISPLAY: the end-to-end tests need a display; run them with `cargo xtask test`, \
+                 which starts Xvfb and a D-Bus session"
+            );
+        }
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let log = File::create(log_dir.join("tauri-driver.log"))?;
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context(
+                "cannot start tauri-driver; `cargo xtask test` installs it (cargo install tauri-driver)",
+            )?;
+        let mut driver = Self { child, port };
+        driver.wait_until_listening()?;
+        Ok(driver)
+    }
+
+    /// The WebDriver endpoint.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_until_listening(&mut self) -> Result<()> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return Ok(());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                bail!("tauri-driver exited before listening ({status}); see tauri-driver.log");
+            }
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen within {START_TIMEOUT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let Ok(pid) = i32::try_from(self.child.id()) else {
+            return;
+        };
+        if kill(Pid::from_raw(pid), Signal::SIGTERM).is_err() {
+            return;
+        }
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        eprintln!("tauri-driver ignored SIGTERM for {STOP_TIMEOUT:?}; killing it");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}

@@ -1,0 +1,55 @@
+//! The desktop shell: its window renders the Yew UI, the UI gets an answer from a Rust
+//! command, and an event pushed from Rust shows up on screen.
+
+use anyhow::{ensure, Result};
+
+use crate::support::AppSession;
+
+/// The PNG signature.
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_renders_the_ui_answers_a_command_and_shows_a_pushed_event() -> Result<()> {
+    let app = AppSession::start("window").await?;
+    let outcome = exercise_the_shell(&app).await;
+    if outcome.is_err() {
+        // Best effort: a picture of what went wrong.
+        let _ = app.screenshot("failure").await;
+    }
+    app.close().await?;
+    outcome
+}
+
+async fn exercise_the_shell(app: &AppSession) -> Result<()> {
+    // The title comes from the `app_info` command: the UI rendered and Rust answered.
+    let title = app
+        .wait_for("[data-testid=app-title][data-loaded=true]")
+        .await?;
+    let expected = format!("Switchboard {}", env!("CARGO_PKG_VERSION"));
+    ensure!(title.text().await? == expected, "title is not `{expected}`");
+
+    // Before any event, the line says nothing is known yet.
+    let line = app.find("[data-testid=connection-line]").await?;
+    ensure!(line.attr("data-state").await?.as_deref() == Some("UNKNOWN"));
+    ensure!(line.text().await?.contains("not checked yet"));
+
+    // The click runs a command whose result Rust pushes back as an event.
+    app.find("[data-testid=check-connection]")
+        .await?
+        .click()
+        .await?;
+    let line = app
+        .wait_for("[data-testid=connection-line][data-state=SIGNED_OUT]")
+        .await?;
+    let text = line.text().await?;
+    ensure!(
+        text.starts_with("Not signed in · checked "),
+        "unexpected connection line `{text}`"
+    );
+
+    let path = app.screenshot("shell").await?;
+    let png = std::fs::read(&path)?;
+    ensure!(png.starts_with(PNG_MAGIC), "the screenshot is not a PNG");
+    ensure!(png.len() > 2_000, "the screenshot is suspiciously small");
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Custom hooks: the bridges between components and the shell.
+
+mod use_shell_event;
+
+pub use use_shell_event::use_shell_event;

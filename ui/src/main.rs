@@ -1,0 +1,5 @@
+//! The UI's entry point: mounts the Yew app into the page.
+
+fn main() {
+    switchboard_ui::run();
+}

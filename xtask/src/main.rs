@@ -1,0 +1,63 @@
+//! Switchboard's developer commands (the cargo xtask pattern): `cargo xtask <command>`.
+//!
+//! - `setup`: install what building, running and testing need, skipping what is there.
+//! - `ui`: build the Yew front end into `ui/dist`.
+//! - `demo`: run Switchboard (under Xvfb when there is no display).
+//! - `test`: every check and test: formatting, clippy, unit, integration and end-to-end.
+
+mod demo;
+mod prerequisites;
+mod shell;
+mod test;
+mod ui;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup   install the system packages, Rust target and tools Switchboard needs
+  ui      build the front end (Yew → wasm32) into ui/dist
+  demo    run Switchboard (under Xvfb when there is no display)
+  test    run every check and test (fmt, clippy, unit, integration, end-to-end)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => prerequisites::ensure(prerequisites::Purpose::Test),
+        Some("ui") => ui::build(),
+        Some("demo") => demo::run(),
+        Some("test") => test::run(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => {
+            eprint!("unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        None => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| manifest_dir.to_path_buf())
+}

@@ -1,0 +1,71 @@
+//! `cargo xtask test`: every check and test of the workspace, the end-to-end tests included,
+//! inside a virtual display (Xvfb) and a private D-Bus session with a notification daemon.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::prerequisites::{self, Purpose};
+use crate::shell::{self, command, step};
+use crate::ui;
+
+/// Where tests write what a person may want to look at (screenshots).
+pub const TEST_OUTPUT_DIR: &str = "target/test-output";
+
+/// Runs everything; fails on the first failing stage.
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    prerequisites::ensure(Purpose::Test)?;
+    ui::build()?;
+    step("checking formatting (cargo fmt --check)", || {
+        shell::run(command("cargo").args(["fmt", "--all", "--", "--check"]))
+    })?;
+    step("linting (clippy, native and wasm32)", || {
+        shell::run(command("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        shell::run(command("cargo").args([
+            "clippy",
+            "--package",
+            "switchboard-ui",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("building the tests (about 3 min cold)", || {
+        shell::run(command("cargo").args(["test", "--workspace", "--no-run"]))
+    })?;
+    let output_dir = crate::workspace_root().join(TEST_OUTPUT_DIR);
+    std::fs::create_dir_all(&output_dir)?;
+    step(
+        "running the tests under Xvfb with a D-Bus session and a notification daemon",
+        || {
+            // dunst runs beside the tests for as long as the D-Bus session lasts.
+            let script = "dunst >\"$SWITCHBOARD_TEST_OUTPUT/dunst.log\" 2>&1 & exec \"$@\"";
+            shell::run(
+                command("xvfb-run")
+                    .args(["--auto-servernum", "--server-args"])
+                    .arg("-screen 0 1280x800x24 -nolisten tcp")
+                    .args(["dbus-run-session", "--", "sh", "-c", script, "sh"])
+                    .args(["cargo", "test", "--workspace", "--no-fail-fast"])
+                    .env("SWITCHBOARD_TEST_OUTPUT", &output_dir)
+                    .env("NO_AT_BRIDGE", "1")
+                    .env("RUST_BACKTRACE", "1"),
+            )
+        },
+    )?;
+    println!(
+        "\nall checks and tests passed in {:.0}s; screenshots are in {}",
+        started.elapsed().as_secs_f64(),
+        output_dir.display()
+    );
+    Ok(())
+}
