@@ -103,7 +103,7 @@ fn ensure_apt_packages(packages: &[&str]) -> Result<()> {
             cmd
         };
         shell::run(&mut as_root(&["apt-get", "update", "-q"]))?;
-        let mut install = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+        let mut install = vec!["apt-get", "install", "-y", "-q"];
         install.extend(&missing);
         shell::run(&mut as_root(&install))
     })
