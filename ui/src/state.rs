@@ -97,17 +97,35 @@ mod tests {
     #[test]
     fn a_newer_connection_report_replaces_an_older_one() {
         let state = AppState::default()
-            .apply(Action::ConnectionReported(report(ConnectionState::Connecting, 1)))
-            .apply(Action::ConnectionReported(report(ConnectionState::Online, 2)));
-        assert_eq!(state.connection.map(|r| r.state), Some(ConnectionState::Online));
+            .apply(Action::ConnectionReported(report(
+                ConnectionState::Connecting,
+                1,
+            )))
+            .apply(Action::ConnectionReported(report(
+                ConnectionState::Online,
+                2,
+            )));
+        assert_eq!(
+            state.connection.map(|r| r.state),
+            Some(ConnectionState::Online)
+        );
     }
 
     #[test]
     fn a_stale_connection_report_is_ignored() {
         let state = AppState::default()
-            .apply(Action::ConnectionReported(report(ConnectionState::Online, 5)))
-            .apply(Action::ConnectionReported(report(ConnectionState::Offline, 4)));
-        assert_eq!(state.connection.map(|r| r.state), Some(ConnectionState::Online));
+            .apply(Action::ConnectionReported(report(
+                ConnectionState::Online,
+                5,
+            )))
+            .apply(Action::ConnectionReported(report(
+                ConnectionState::Offline,
+                4,
+            )));
+        assert_eq!(
+            state.connection.map(|r| r.state),
+            Some(ConnectionState::Online)
+        );
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub fn run() -> Result<()> {
     );
     shell::run(
         command("xvfb-run")
-            .args(["--server-num", &display.to_string(), "--server-args"])
-            .arg("-screen 0 1280x800x24 -nolisten tcp")
+            .args(["--server-num", &display.to_string()])
+            .arg(shell::XVFB_SERVER_ARGS)
             .args(["dbus-run-session", "--"])
             .arg(&app)
             .env("NO_AT_BRIDGE", "1"),

@@ -56,7 +56,7 @@ fn is_installed(package: &str) -> bool {
 
 /// How to run a command as root here: directly, through `sudo`, or not at all.
 fn root_prefix() -> Result<Vec<&'static str>> {
-    let uid = shell::output(&mut command("id").arg("-u")).unwrap_or_default();
+    let uid = shell::output(command("id").arg("-u")).unwrap_or_default();
     if uid.trim() == "0" {
         return Ok(vec![]);
     }
@@ -142,7 +142,7 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
 
 fn ensure_wasm_bindgen() -> Result<()> {
     let wanted = locked_wasm_bindgen_version()?;
-    let have = shell::output(&mut command("wasm-bindgen").arg("--version"));
+    let have = shell::output(command("wasm-bindgen").arg("--version"));
     let have_version = have
         .as_deref()
         .and_then(|text| text.split_whitespace().nth(1))

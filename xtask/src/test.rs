@@ -52,8 +52,8 @@ pub fn run() -> Result<()> {
             let script = "dunst >\"$SWITCHBOARD_TEST_OUTPUT/dunst.log\" 2>&1 & exec \"$@\"";
             shell::run(
                 command("xvfb-run")
-                    .args(["--auto-servernum", "--server-args"])
-                    .arg("-screen 0 1280x800x24 -nolisten tcp")
+                    .arg("--auto-servernum")
+                    .arg(shell::XVFB_SERVER_ARGS)
                     .args(["dbus-run-session", "--", "sh", "-c", script, "sh"])
                     .args(["cargo", "test", "--workspace", "--no-fail-fast"])
                     .env("SWITCHBOARD_TEST_OUTPUT", &output_dir)

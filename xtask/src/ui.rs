@@ -87,7 +87,10 @@ fn files(dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
     for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let entry = entry?;
         if entry.file_type()?.is_file() {
-            found.insert(entry.file_name().to_string_lossy().into_owned(), entry.path());
+            found.insert(
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            );
         }
     }
     Ok(found)

@@ -73,7 +73,8 @@ wire_enum!(
 );
 
 wire_enum!(
-    /// What a support ticket is about.
+    /// What a support ticket is about; `Other` when not said.
+    #[derive(Default)]
     TicketCategory {
         /// Technical issues.
         Technical = "TECHNICAL",
@@ -88,16 +89,19 @@ wire_enum!(
         /// Sign-in and permissions.
         AccountAccess = "ACCOUNT_ACCESS",
         /// Anything else.
+        #[default]
         Other = "OTHER",
     }
 );
 
 wire_enum!(
-    /// How urgent a ticket is; ordered from `Low` to `Urgent`.
+    /// How urgent a ticket is; ordered from `Low` to `Urgent`; `Medium` when not said.
+    #[derive(Default)]
     TicketPriority {
         /// Can wait.
         Low = "LOW",
         /// The default.
+        #[default]
         Medium = "MEDIUM",
         /// Soon.
         High = "HIGH",
@@ -123,18 +127,6 @@ wire_enum!(
         Closed = "CLOSED",
     }
 );
-
-impl Default for TicketCategory {
-    fn default() -> Self {
-        Self::Other
-    }
-}
-
-impl Default for TicketPriority {
-    fn default() -> Self {
-        Self::Medium
-    }
-}
 
 impl ChannelStatus {
     /// Whether messages may be posted into a channel in this state.

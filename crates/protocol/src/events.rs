@@ -262,9 +262,9 @@ pub enum ServerEvent {
     /// `left_channel`.
     LeftChannel(ChannelRef),
     /// `new_message`.
-    NewMessage(NewMessage),
+    NewMessage(Box<NewMessage>),
     /// `channel_updated`.
-    ChannelUpdated(ChannelUpdated),
+    ChannelUpdated(Box<ChannelUpdated>),
     /// `channel_assigned`.
     ChannelAssigned(ChannelAssigned),
     /// `ticket_escalated`.
@@ -322,8 +322,8 @@ impl ServerEvent {
     pub fn payload(&self) -> Result<Value, serde_json::Error> {
         match self {
             Self::JoinedChannel(p) | Self::LeftChannel(p) => serde_json::to_value(p),
-            Self::NewMessage(p) => serde_json::to_value(p),
-            Self::ChannelUpdated(p) => serde_json::to_value(p),
+            Self::NewMessage(p) => serde_json::to_value(p.as_ref()),
+            Self::ChannelUpdated(p) => serde_json::to_value(p.as_ref()),
             Self::ChannelAssigned(p) => serde_json::to_value(p),
             Self::TicketEscalated(p) => serde_json::to_value(p),
             Self::UserTyping(p) => serde_json::to_value(p),

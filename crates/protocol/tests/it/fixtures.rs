@@ -196,7 +196,10 @@ fn the_queue_query_parses_from_a_query_string() {
     assert_eq!(query.limit, Some(20));
     for (text, expected) in [
         ("assignedTo=me", protocol::rest::AssigneeFilter::Me),
-        ("assignedTo=none", protocol::rest::AssigneeFilter::Unassigned),
+        (
+            "assignedTo=none",
+            protocol::rest::AssigneeFilter::Unassigned,
+        ),
     ] {
         let query: ChannelListQuery = serde_urlencoded::from_str(text).expect("parses");
         assert_eq!(query.assigned_to, Some(expected));
@@ -211,7 +214,10 @@ fn secrets_never_show_in_debug_output() {
     let response: LoginResponse = round_trip("rest/login_response.json");
     let shown = format!("{login:?} {response:?}");
     assert!(!shown.contains("switchboard"), "password leaked: {shown}");
-    assert!(!shown.contains("r1.opaque"), "refresh token leaked: {shown}");
+    assert!(
+        !shown.contains("r1.opaque"),
+        "refresh token leaked: {shown}"
+    );
     assert!(!shown.contains("eyJhbGci"), "access token leaked: {shown}");
     assert!(shown.contains("[redacted]"));
 }

@@ -23,7 +23,11 @@ fn actions_follow_the_role_table(#[case] role: Role, #[case] powers: Powers) {
     assert_eq!(role.may(ChatAction::Escalate), escalate, "escalate");
     assert_eq!(role.may(ChatAction::Assign), assign, "assign");
     assert_eq!(role.may(ChatAction::Resolve), resolve, "resolve");
-    assert_eq!(role.may(ChatAction::Reopen), resolve, "reopen goes with resolve");
+    assert_eq!(
+        role.may(ChatAction::Reopen),
+        resolve,
+        "reopen goes with resolve"
+    );
     assert_eq!(role.may(ChatAction::Archive), archive, "archive");
     // Every role has chat.access and chat.create_channel.
     assert!(role.has(Permission::Access));
@@ -90,7 +94,11 @@ fn visibility_follows_the_role_table(
         facts(ChannelType::Team, None),
     ];
     for (channel, expected) in channels.iter().zip(sees) {
-        assert_eq!(visibility.allows(channel), expected, "{role} on {channel:?}");
+        assert_eq!(
+            visibility.allows(channel),
+            expected,
+            "{role} on {channel:?}"
+        );
     }
 }
 

@@ -41,7 +41,10 @@ fn a_support_channel_needs_a_subject_of_1_to_200_characters() {
     assert_eq!(fields(support(None).validate()), ["subject"]);
     assert_eq!(fields(support(Some("   ")).validate()), ["subject"]);
     let longest = "é".repeat(SUBJECT_MAX_CHARS);
-    assert!(support(Some(&longest)).validate().is_ok(), "counts characters");
+    assert!(
+        support(Some(&longest)).validate().is_ok(),
+        "counts characters"
+    );
     let too_long = "x".repeat(SUBJECT_MAX_CHARS + 1);
     assert_eq!(fields(support(Some(&too_long)).validate()), ["subject"]);
     assert!(support(Some("Cannot log in")).validate().is_ok());
@@ -66,7 +69,10 @@ fn message_content_is_1_to_10000_characters_after_trimming() {
         ["content"]
     );
     let padded = format!("  {}  ", "a".repeat(CONTENT_MAX_CHARS));
-    assert!(message(&padded).validate().is_ok(), "trimmed before counting");
+    assert!(
+        message(&padded).validate().is_ok(),
+        "trimmed before counting"
+    );
 }
 
 #[test]
@@ -79,9 +85,7 @@ fn metadata_must_be_an_object_and_client_ids_bounded() {
 
 #[test]
 fn an_escalation_needs_a_reason() {
-    let empty = EscalateRequest {
-        reason: " ".into(),
-    };
+    let empty = EscalateRequest { reason: " ".into() };
     assert_eq!(fields(empty.validate()), ["reason"]);
     let long = EscalateRequest {
         reason: "x".repeat(2_001),
@@ -91,10 +95,7 @@ fn an_escalation_needs_a_reason() {
 
 #[test]
 fn a_ticket_update_must_change_something() {
-    assert_eq!(
-        fields(UpdateTicketRequest::default().validate()),
-        ["body"]
-    );
+    assert_eq!(fields(UpdateTicketRequest::default().validate()), ["body"]);
 }
 
 #[test]
