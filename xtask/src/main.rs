@@ -3,10 +3,12 @@
 //! - `setup`: install what building, running and testing need, skipping what is there.
 //! - `ui`: build the Yew front end into `ui/dist`.
 //! - `demo`: run Switchboard (under Xvfb when there is no display).
+//! - `services`: start PostgreSQL and Redis for the tests and print their URLs.
 //! - `test`: every check and test: formatting, clippy, unit, integration and end-to-end.
 
 mod demo;
 mod prerequisites;
+mod services;
 mod shell;
 mod test;
 mod ui;
@@ -18,10 +20,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup   install the system packages, Rust target and tools Switchboard needs
-  ui      build the front end (Yew → wasm32) into ui/dist
-  demo    run Switchboard (under Xvfb when there is no display)
-  test    run every check and test (fmt, clippy, unit, integration, end-to-end)
+  setup     install the system packages, Rust target and tools Switchboard needs
+  ui        build the front end (Yew → wasm32) into ui/dist
+  demo      run Switchboard (under Xvfb when there is no display)
+  services  start PostgreSQL and Redis for the tests and print their URLs
+  test      run every check and test (fmt, clippy, unit, integration, end-to-end)
 ";
 
 fn main() -> ExitCode {
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Some("setup") => prerequisites::ensure(prerequisites::Purpose::Test),
         Some("ui") => ui::build(),
         Some("demo") => demo::run(),
+        Some("services") => services::run(),
         Some("test") => test::run(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -28,8 +28,9 @@ const BUILD_PACKAGES: &[&str] = &[
 /// Packages to run the app without a display and with real notifications.
 const RUN_PACKAGES: &[&str] = &["xvfb", "xauth", "dbus", "dbus-x11", "dunst"];
 
-/// Packages only the tests need: the WebDriver of WebKitGTK.
-const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver"];
+/// Packages only the tests need: the WebDriver of WebKitGTK, and the servers the platform
+/// server's tests talk to (started by `services`).
+const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "postgresql", "redis-server"];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TAURI_DRIVER_VERSION: &str = "^2";
@@ -55,7 +56,7 @@ fn is_installed(package: &str) -> bool {
 }
 
 /// How to run a command as root here: directly, through `sudo`, or not at all.
-fn root_prefix() -> Result<Vec<&'static str>> {
+pub fn root_prefix() -> Result<Vec<&'static str>> {
     let uid = shell::output(command("id").arg("-u")).unwrap_or_default();
     if uid.trim() == "0" {
         return Ok(vec![]);
@@ -63,7 +64,7 @@ fn root_prefix() -> Result<Vec<&'static str>> {
     if shell::on_path("sudo") {
         return Ok(vec!["sudo"]);
     }
-    bail!("installing system packages needs root, and there is no sudo here")
+    bail!("this needs root, and there is no sudo here")
 }
 
 fn ensure_apt_packages(packages: &[&str]) -> Result<()> {

@@ -1,11 +1,13 @@
 //! `cargo xtask test`: every check and test of the workspace, the end-to-end tests included,
-//! inside a virtual display (Xvfb) and a private D-Bus session with a notification daemon.
+//! inside a virtual display (Xvfb) and a private D-Bus session with a notification daemon, with
+//! PostgreSQL and Redis running for the platform server's tests.
 
 use std::time::Instant;
 
 use anyhow::Result;
 
 use crate::prerequisites::{self, Purpose};
+use crate::services;
 use crate::shell::{self, command, step};
 use crate::ui;
 
@@ -16,6 +18,8 @@ pub const TEST_OUTPUT_DIR: &str = "target/test-output";
 pub fn run() -> Result<()> {
     let started = Instant::now();
     prerequisites::ensure(Purpose::Test)?;
+    let postgres_url = services::ensure_postgres()?;
+    let redis_url = services::ensure_redis()?;
     ui::build()?;
     step("checking formatting (cargo fmt --check)", || {
         shell::run(command("cargo").args(["fmt", "--all", "--", "--check"]))
@@ -57,6 +61,8 @@ pub fn run() -> Result<()> {
                     .args(["dbus-run-session", "--", "sh", "-c", script, "sh"])
                     .args(["cargo", "test", "--workspace", "--no-fail-fast"])
                     .env("SWITCHBOARD_TEST_OUTPUT", &output_dir)
+                    .env(services::POSTGRES_URL_VAR, &postgres_url)
+                    .env(services::REDIS_URL_VAR, &redis_url)
                     .env("NO_AT_BRIDGE", "1")
                     .env("RUST_BACKTRACE", "1"),
             )
