@@ -1,18 +1,19 @@
 //! The platform server: the multi-tenant chat system the console talks to.
 //!
-//! Usable as a library (tests start it on port 0) behind a thin `switchboard-server` binary.
-//! The pieces, each arriving with the server's issues:
-//! - **settings**: typed configuration from flags and environment, secrets redacted in `Debug`.
-//! - **http**: the axum router of every REST route of PLATFORM.md, one `ApiError` that maps to
-//!   status codes and the `{statusCode, error, message, fields?}` body.
-//! - **auth**: argon2id passwords, JWT access tokens, rotating refresh tokens, the actor
-//!   extractor that every handler takes.
-//! - **store**: one interface over SQLite and PostgreSQL (sqlx); every method that touches
-//!   tenant data takes the caller's tenant scope, so an unscoped query cannot be written.
-//! - **gateway**: the Socket.IO `/chat` namespace (socketioxide), shared across nodes
-//!   through Redis.
-//! - **demo**: the demo tenants, users and tickets.
+//! Usable as a library — [`app`] builds the router, [`launch`] serves it on a listener until a
+//! shutdown signal — behind the thin `switchboard-server` binary. The modules:
+//! - [`settings`]: typed configuration; `Debug` redacts secrets.
+//! - [`error`]: `ApiError`, mapped to status codes and the contract's error body.
+//! - [`actor`]: who acts, from a verified token; every store call over tenant data takes one.
+//! - [`auth`]: argon2id passwords, JWT access tokens, rotating refresh tokens, rate limits.
+//! - [`store`]: SQLite and PostgreSQL through one portable implementation.
+//! - [`http`]: the axum router of every REST route of PLATFORM.md.
 //!
 //! Roles, permissions and input rules come from [`protocol`], the one table both ends share.
+
+pub mod actor;
+pub mod error;
+pub mod settings;
+pub mod store;
 
 pub use protocol;

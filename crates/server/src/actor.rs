@@ -1,0 +1,68 @@
+//! The actor: who is acting, in which tenant, with which role — taken from a verified access
+//! token and nothing else. Every store function over tenant data takes one, so no query can
+//! forget whose data it may touch.
+
+use protocol::roles::{ChatAction, Permission};
+use protocol::{Role, TenantId, UserId};
+
+use crate::error::ApiError;
+
+/// A verified user acting in one tenant (or, for a super admin, possibly all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    user_id: UserId,
+    tenant_id: Option<TenantId>,
+    role: Role,
+}
+
+impl Actor {
+    /// An actor vouched for by the caller: only the token verifier, the socket handshake and
+    /// the server's own seeding may make one.
+    pub(crate) fn vouched(
+        user_id: UserId,
+        tenant_id: Option<TenantId>,
+        role: Role,
+    ) -> Result<Self, ApiError> {
+        if tenant_id.is_none() && role != Role::SuperAdmin {
+            return Err(ApiError::Unauthorized("the token names no tenant"));
+        }
+        Ok(Self {
+            user_id,
+            tenant_id,
+            role,
+        })
+    }
+
+    /// The acting user.
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+
+    /// The tenant the actor acts in; `None` for a super admin acting across tenants.
+    pub fn tenant_id(&self) -> Option<TenantId> {
+        self.tenant_id
+    }
+
+    /// The actor's role in that tenant.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Fails with 403 unless the role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.role.has(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("your role does not permit this"))
+        }
+    }
+
+    /// Fails with 403 unless the role may take `action`.
+    pub fn require_action(&self, action: ChatAction) -> Result<(), ApiError> {
+        if self.role.may(action) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("your role does not permit this"))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `ApiError`: every way a request can fail, mapped to a status code and the contract's
+//! `{statusCode, error, message, fields?}` body. Internal causes are logged, never sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use protocol::error::{CodedError, ErrorCode};
+use protocol::{ErrorBody, FieldError};
+
+use crate::store::StoreError;
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The input broke the contract; each bad field is named.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// No valid credentials or token.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// The caller's role does not permit this on something it can see.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// No such thing, or not visible to the caller (the same answer, by design).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The target's state does not allow this.
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is larger than allowed.
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts; try again in {0} seconds")]
+    RateLimited(u64),
+    /// Something failed on our side.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// Results of handlers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// A single invalid field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Invalid(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The contract's error body.
+    pub fn body(&self) -> ErrorBody {
+        let status = self.status();
+        let (message, fields) = match self {
+            Self::Invalid(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+                (
+                    format!("invalid input: {}", names.join(", ")),
+                    Some(fields.clone()),
+                )
+            }
+            other => (other.to_string(), None),
+        };
+        ErrorBody {
+            status_code: status.as_u16(),
+            error: status.canonical_reason().unwrap_or("Error").to_owned(),
+            message,
+            fields,
+        }
+    }
+
+    /// The same failure as a socket ack or event error.
+    pub fn coded(&self) -> CodedError {
+        let code = match self {
+            Self::Invalid(_) => ErrorCode::Invalid,
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::PayloadTooLarge => ErrorCode::Invalid,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::Internal(_) => ErrorCode::Internal,
+        };
+        let body = self.body();
+        CodedError {
+            code,
+            message: body.message,
+            fields: body.fields,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Conflict(why) => Self::Conflict(why),
+            StoreError::Forbidden(why) => Self::Forbidden(why),
+            StoreError::Invalid(fields) => Self::Invalid(fields),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(source) = &self {
+            tracing::error!(error = format!("{source:#}"), "request failed");
+        }
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let Self::RateLimited(seconds) = self {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}

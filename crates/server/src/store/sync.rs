@@ -1,0 +1,115 @@
+//! Sync: everything visible to the actor that changed since a cursor, oldest change first,
+//! in batches of whole transactions.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use protocol::{Channel, ChannelId, FieldError, Message};
+use sqlx::Row;
+
+use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
+use super::sql::Sql;
+use super::visibility::push_visible;
+use super::{parse_col, Store, StoreError, StoreResult};
+use crate::actor::Actor;
+
+/// One answer of `/api/chat/sync`.
+#[derive(Debug, Clone)]
+pub struct SyncBatch {
+    /// Pass as `since` next time.
+    pub cursor: String,
+    /// More changes wait.
+    pub has_more: bool,
+    /// Channels that changed.
+    pub channels: Vec<Channel>,
+    /// Messages that were posted.
+    pub messages: Vec<Message>,
+}
+
+fn encode_cursor(change: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1:{change}"))
+}
+
+fn decode_cursor(cursor: &str) -> StoreResult<i64> {
+    let invalid =
+        || StoreError::Invalid(vec![FieldError::new("since", "is not a cursor this server gave")]);
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    text.strip_prefix("c1:")
+        .and_then(|n| n.parse().ok())
+        .filter(|n: &i64| *n >= 0)
+        .ok_or_else(invalid)
+}
+
+impl Store {
+    /// Changes after `since` (from the beginning when `None`), at most `limit` change
+    /// numbers' worth. A transaction's changes are never split across batches.
+    pub async fn sync(
+        &self,
+        actor: &Actor,
+        since: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<SyncBatch> {
+        let since = since.map(decode_cursor).transpose()?.unwrap_or(0);
+        let limit = i64::from(limit.max(1));
+
+        // The change numbers to deliver: the first `limit` after `since` that touched
+        // something visible.
+        let mut sql = Sql::new("SELECT change_seq FROM (SELECT c.change_seq FROM channels c WHERE c.change_seq > ");
+        sql.bind(since).push(" AND ");
+        push_visible(&mut sql, actor);
+        sql.push(" UNION SELECT m.change_seq FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.change_seq > ")
+            .bind(since)
+            .push(" AND ");
+        push_visible(&mut sql, actor);
+        sql.push(") changes ORDER BY change_seq LIMIT ").bind(limit + 1);
+        let numbers: Vec<i64> = sql
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>("change_seq"))
+            .collect::<Result<_, _>>()?;
+        let has_more = numbers.len() as i64 > limit;
+        let Some(&upto) = numbers.iter().take(limit as usize).last() else {
+            return Ok(SyncBatch {
+                cursor: encode_cursor(since),
+                has_more: false,
+                channels: Vec::new(),
+                messages: Vec::new(),
+            });
+        };
+
+        let mut sql = Sql::new("SELECT c.id FROM channels c WHERE c.change_seq > ");
+        sql.bind(since).push(" AND c.change_seq <= ").bind(upto).push(" AND ");
+        push_visible(&mut sql, actor);
+        let ids: Vec<ChannelId> = sql
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| parse_col(row, "id"))
+            .collect::<StoreResult<_>>()?;
+        let channels = self.channels_by_id(actor, &ids).await?;
+
+        let mut sql = Sql::new("SELECT ");
+        sql.push(MESSAGE_COLUMNS)
+            .push(MESSAGE_JOINS)
+            .push(" WHERE m.change_seq > ")
+            .bind(since)
+            .push(" AND m.change_seq <= ")
+            .bind(upto)
+            .push(" AND ");
+        push_visible(&mut sql, actor);
+        sql.push(" ORDER BY m.change_seq, m.channel_id, m.seq");
+        let messages = sql
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::message)
+            .collect::<StoreResult<_>>()?;
+        Ok(SyncBatch {
+            cursor: encode_cursor(upto),
+            has_more,
+            channels,
+            messages,
+        })
+    }
+}
