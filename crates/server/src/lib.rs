@@ -12,8 +12,66 @@
 //! Roles, permissions and input rules come from [`protocol`], the one table both ends share.
 
 pub mod actor;
+pub mod auth;
+pub mod demo;
 pub mod error;
+pub mod http;
 pub mod settings;
 pub mod store;
 
 pub use protocol;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+pub use http::{app, AppState};
+pub use settings::Settings;
+pub use store::Store;
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// The database could not be opened or migrated.
+    #[error("cannot open the database: {0}")]
+    Store(#[from] store::StoreError),
+    /// Seeding the demo data failed.
+    #[error("cannot seed the demo data: {0}")]
+    Demo(#[from] demo::DemoError),
+    /// Serving failed.
+    #[error("serving failed: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+/// Opens and migrates the store of `settings`, seeding the demo data when asked.
+pub async fn open_store(settings: &Settings) -> Result<Store, LaunchError> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    if settings.demo && demo::seed(&store).await? {
+        tracing::info!("seeded the demo data (password of every demo user: switchboard)");
+    }
+    Ok(store)
+}
+
+/// Serves the platform on `listener` until `shutdown` completes, then finishes the requests
+/// in flight.
+pub async fn launch(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), LaunchError> {
+    let store = open_store(&settings).await?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, settings = ?settings, "serving");
+    let router = app(AppState::new(store.clone(), settings));
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

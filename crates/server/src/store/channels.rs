@@ -8,16 +8,18 @@ use protocol::rest::{AssigneeFilter, ChannelListQuery, CreateChannelRequest, Upd
 use protocol::roles::ChatAction;
 use protocol::validate::PAGE_DEFAULT;
 use protocol::{
-    Channel, ChannelId, ChannelStatus, ChannelType, FieldError, Message, ParticipantRole, Role,
-    SenderType, TenantId, TicketStatus, UserId,
+    Channel, ChannelId, ChannelStatus, FieldError, Message, ParticipantRole, Role, SenderType,
+    TenantId, TicketStatus, UserId,
 };
 use sqlx::{Any, Row, Transaction};
 
 use super::messages::insert_message;
-use super::rows::{self, CHANNEL_COLUMNS, CHANNEL_JOINS, PARTICIPANT_COLUMNS, PARTICIPANT_JOINS, UNREAD_COLUMN};
+use super::rows::{
+    self, CHANNEL_COLUMNS, CHANNEL_JOINS, PARTICIPANT_COLUMNS, PARTICIPANT_JOINS, UNREAD_COLUMN,
+};
 use super::sql::Sql;
 use super::visibility::push_visible;
-use super::{new_id, next_change, now_micros, parse_col, parse_opt_col, Store, StoreError, StoreResult};
+use super::{new_id, next_change, now_micros, parse_col, Store, StoreError, StoreResult};
 use crate::actor::Actor;
 
 /// A channel to open.
@@ -81,7 +83,12 @@ fn encode_cursor(updated_at: i64, id: &str) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> StoreResult<(i64, String)> {
-    let invalid = || StoreError::Invalid(vec![FieldError::new("cursor", "is not a cursor this server gave")]);
+    let invalid = || {
+        StoreError::Invalid(vec![FieldError::new(
+            "cursor",
+            "is not a cursor this server gave",
+        )])
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let mut parts = text.splitn(3, ':');
@@ -124,21 +131,26 @@ impl Store {
         let mut sql = select_channels(actor);
         sql.push("1 = 1");
         if let Some(channel_type) = query.channel_type {
-            sql.push(" AND c.type = ").bind(channel_type.as_str().to_owned());
+            sql.push(" AND c.type = ")
+                .bind(channel_type.as_str().to_owned());
         }
         if let Some(status) = query.status {
-            sql.push(" AND c.status = ").bind(status.as_str().to_owned());
+            sql.push(" AND c.status = ")
+                .bind(status.as_str().to_owned());
         }
         if let Some(priority) = query.priority {
-            sql.push(" AND t.priority = ").bind(priority.as_str().to_owned());
+            sql.push(" AND t.priority = ")
+                .bind(priority.as_str().to_owned());
         }
         if let Some(category) = query.category {
-            sql.push(" AND t.category = ").bind(category.as_str().to_owned());
+            sql.push(" AND t.category = ")
+                .bind(category.as_str().to_owned());
         }
         match query.assigned_to {
             None => {}
             Some(AssigneeFilter::Me) => {
-                sql.push(" AND c.assigned_to = ").bind(actor.user_id().to_string());
+                sql.push(" AND c.assigned_to = ")
+                    .bind(actor.user_id().to_string());
             }
             Some(AssigneeFilter::Unassigned) => {
                 sql.push(" AND c.assigned_to IS NULL");
@@ -166,12 +178,15 @@ impl Store {
         sql.push(" ORDER BY c.updated_at DESC, c.id DESC LIMIT ")
             .bind(limit + 1);
         let rows = sql.fetch_all(&self.pool).await?;
-        let mut channels = rows.iter().map(rows::channel).collect::<StoreResult<Vec<_>>>()?;
+        let mut channels = rows
+            .iter()
+            .map(rows::channel)
+            .collect::<StoreResult<Vec<_>>>()?;
         let next = if channels.len() as i64 > limit {
             channels.truncate(limit as usize);
-            channels.last().map(|last| {
-                encode_cursor(last.updated_at.timestamp_micros(), &last.id.to_string())
-            })
+            channels
+                .last()
+                .map(|last| encode_cursor(last.updated_at.timestamp_micros(), &last.id.to_string()))
         } else {
             None
         };
@@ -196,7 +211,10 @@ impl Store {
             .bind_list(ids.iter().map(|id| id.to_string()))
             .push(" ORDER BY c.change_seq, c.id");
         let rows = sql.fetch_all(&self.pool).await?;
-        let mut channels = rows.iter().map(rows::channel).collect::<StoreResult<Vec<_>>>()?;
+        let mut channels = rows
+            .iter()
+            .map(rows::channel)
+            .collect::<StoreResult<Vec<_>>>()?;
         self.attach_participants(&mut channels).await?;
         Ok(channels)
     }
@@ -246,7 +264,12 @@ impl Store {
             .flatten()
             .enumerate()
             .filter(|(_, id)| **id != actor.user_id() && !members.iter().any(|(m, _)| m == *id))
-            .map(|(i, _)| FieldError::new(format!("participantIds[{i}]"), "no such user in this tenant"))
+            .map(|(i, _)| {
+                FieldError::new(
+                    format!("participantIds[{i}]"),
+                    "no such user in this tenant",
+                )
+            })
             .collect();
         if !bad.is_empty() {
             return Err(StoreError::Invalid(bad));
@@ -286,9 +309,25 @@ impl Store {
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("new id: {e}")))?;
 
-        add_participant(&mut tx, channel_id, actor.user_id(), actor.role(), ParticipantRole::Owner, now).await?;
+        add_participant(
+            &mut tx,
+            channel_id,
+            actor.user_id(),
+            actor.role(),
+            ParticipantRole::Owner,
+            now,
+        )
+        .await?;
         for (user, role) in &members {
-            add_participant(&mut tx, channel_id, *user, *role, ParticipantRole::Member, now).await?;
+            add_participant(
+                &mut tx,
+                channel_id,
+                *user,
+                *role,
+                ParticipantRole::Member,
+                now,
+            )
+            .await?;
         }
         if new.channel_type.has_ticket() {
             let mut sql = Sql::new(
@@ -329,9 +368,16 @@ impl Store {
             )
             .await?;
         }
-        audit(&mut tx, Some(tenant), actor, "channel.create", Some(channel_id), serde_json::json!({
-            "type": new.channel_type, "subject": subject,
-        }))
+        audit(
+            &mut tx,
+            Some(tenant),
+            actor,
+            "channel.create",
+            Some(channel_id),
+            serde_json::json!({
+                "type": new.channel_type, "subject": subject,
+            }),
+        )
         .await?;
         tx.commit().await?;
         self.get_channel(actor, channel_id).await
@@ -339,7 +385,12 @@ impl Store {
 
     /// Assigns the channel (and its ticket) to `member`, a user of the channel's tenant, and
     /// adds them to it.
-    pub async fn assign(&self, actor: &Actor, id: ChannelId, member: UserId) -> StoreResult<ChannelChange> {
+    pub async fn assign(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        member: UserId,
+    ) -> StoreResult<ChannelChange> {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
         let state = visible_state(&mut tx, actor, id).await?;
@@ -347,13 +398,23 @@ impl Store {
         if state.status == ChannelStatus::Archived {
             return Err(conflict("an archived channel cannot be assigned"));
         }
-        let no_such_user = || StoreError::Invalid(vec![FieldError::new("teamMemberId", "no such user in this tenant")]);
+        let no_such_user = || {
+            StoreError::Invalid(vec![FieldError::new(
+                "teamMemberId",
+                "no such user in this tenant",
+            )])
+        };
         let assignee = self
             .user_summary(state.tenant_id, member)
             .await?
             .ok_or_else(no_such_user)?;
         // A super admin is assignable everywhere; anyone else must belong to the tenant.
-        if assignee.role != Role::SuperAdmin && self.members_of(state.tenant_id, &[member]).await?.is_empty() {
+        if assignee.role != Role::SuperAdmin
+            && self
+                .members_of(state.tenant_id, &[member])
+                .await?
+                .is_empty()
+        {
             return Err(no_such_user());
         }
         let now = now_micros();
@@ -373,20 +434,52 @@ impl Store {
             .push(" WHERE channel_id = ")
             .bind(id.to_string());
         sql.execute(&mut *tx).await?;
-        add_participant(&mut tx, id, member, assignee.role, ParticipantRole::Member, now).await?;
-        let text = format!("{} assigned this to {}.", self.display_name(actor.user_id()).await?, assignee.name);
-        let message = insert_message(
-            &mut tx, id, state.tenant_id, actor, SenderType::System, &text,
-            Some(serde_json::json!({"event": "assigned", "assignedTo": member})), None, change,
+        add_participant(
+            &mut tx,
+            id,
+            member,
+            assignee.role,
+            ParticipantRole::Member,
+            now,
         )
         .await?;
-        audit(&mut tx, Some(state.tenant_id), actor, "channel.assign", Some(id), serde_json::json!({"assignedTo": member})).await?;
+        let text = format!(
+            "{} assigned this to {}.",
+            self.display_name(actor.user_id()).await?,
+            assignee.name
+        );
+        let message = insert_message(
+            &mut tx,
+            id,
+            state.tenant_id,
+            actor,
+            SenderType::System,
+            &text,
+            Some(serde_json::json!({"event": "assigned", "assignedTo": member})),
+            None,
+            change,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            Some(state.tenant_id),
+            actor,
+            "channel.assign",
+            Some(id),
+            serde_json::json!({"assignedTo": member}),
+        )
+        .await?;
         tx.commit().await?;
         self.changed(actor, id, message).await
     }
 
     /// Escalates the channel to platform support: a super admin joins it.
-    pub async fn escalate(&self, actor: &Actor, id: ChannelId, reason: &str) -> StoreResult<ChannelChange> {
+    pub async fn escalate(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        reason: &str,
+    ) -> StoreResult<ChannelChange> {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
         let state = visible_state(&mut tx, actor, id).await?;
@@ -394,13 +487,21 @@ impl Store {
         match state.status {
             ChannelStatus::Active => {}
             ChannelStatus::Escalated => return Err(conflict("the channel is escalated already")),
-            ChannelStatus::Resolved => return Err(conflict("a resolved channel cannot be escalated; reopen it first")),
-            ChannelStatus::Archived => return Err(conflict("an archived channel cannot be escalated")),
+            ChannelStatus::Resolved => {
+                return Err(conflict(
+                    "a resolved channel cannot be escalated; reopen it first",
+                ))
+            }
+            ChannelStatus::Archived => {
+                return Err(conflict("an archived channel cannot be escalated"))
+            }
         }
-        let row = Sql::new("SELECT id FROM users WHERE is_super_admin = 1 ORDER BY created_at, id LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| conflict("there is no platform administrator to escalate to"))?;
+        let row = Sql::new(
+            "SELECT id FROM users WHERE is_super_admin = 1 ORDER BY created_at, id LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| conflict("there is no platform administrator to escalate to"))?;
         let super_admin: UserId = parse_col(&row, "id")?;
         let now = now_micros();
         let mut sql = Sql::new("UPDATE channels SET status = 'ESCALATED', escalated_to = ");
@@ -413,22 +514,51 @@ impl Store {
             .bind(id.to_string());
         sql.execute(&mut *tx).await?;
         let mut sql = Sql::new("UPDATE tickets SET escalated_at = ");
-        sql.bind(now).push(", updated_at = ").bind(now).push(" WHERE channel_id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(", updated_at = ")
+            .bind(now)
+            .push(" WHERE channel_id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
-        add_participant(&mut tx, id, super_admin, Role::SuperAdmin, ParticipantRole::Admin, now).await?;
-        let text = format!("{} escalated this to platform support: {}", self.display_name(actor.user_id()).await?, reason.trim());
+        add_participant(
+            &mut tx,
+            id,
+            super_admin,
+            Role::SuperAdmin,
+            ParticipantRole::Admin,
+            now,
+        )
+        .await?;
+        let text = format!(
+            "{} escalated this to platform support: {}",
+            self.display_name(actor.user_id()).await?,
+            reason.trim()
+        );
         let message = insert_message(
             &mut tx, id, state.tenant_id, actor, SenderType::System, &text,
             Some(serde_json::json!({"event": "escalated", "reason": reason.trim(), "escalatedTo": super_admin})), None, change,
         )
         .await?;
-        audit(&mut tx, Some(state.tenant_id), actor, "channel.escalate", Some(id), serde_json::json!({"reason": reason.trim()})).await?;
+        audit(
+            &mut tx,
+            Some(state.tenant_id),
+            actor,
+            "channel.escalate",
+            Some(id),
+            serde_json::json!({"reason": reason.trim()}),
+        )
+        .await?;
         tx.commit().await?;
         self.changed(actor, id, message).await
     }
 
     /// Resolves the channel and its ticket.
-    pub async fn resolve(&self, actor: &Actor, id: ChannelId, resolution: Option<&str>) -> StoreResult<ChannelChange> {
+    pub async fn resolve(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        resolution: Option<&str>,
+    ) -> StoreResult<ChannelChange> {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
         let state = visible_state(&mut tx, actor, id).await?;
@@ -436,12 +566,21 @@ impl Store {
         match state.status {
             ChannelStatus::Active | ChannelStatus::Escalated => {}
             ChannelStatus::Resolved => return Err(conflict("the channel is resolved already")),
-            ChannelStatus::Archived => return Err(conflict("an archived channel cannot be resolved")),
+            ChannelStatus::Archived => {
+                return Err(conflict("an archived channel cannot be resolved"))
+            }
         }
-        let resolution = resolution.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        let resolution = resolution
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
         let now = now_micros();
         let mut sql = Sql::new("UPDATE channels SET status = 'RESOLVED', updated_at = ");
-        sql.bind(now).push(", change_seq = ").bind(change).push(" WHERE id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(", change_seq = ")
+            .bind(change)
+            .push(" WHERE id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
         let mut sql = Sql::new("UPDATE tickets SET status = 'RESOLVED', resolved_at = ");
         sql.bind(now)
@@ -460,11 +599,26 @@ impl Store {
             None => format!("{name} resolved this."),
         };
         let message = insert_message(
-            &mut tx, id, state.tenant_id, actor, SenderType::System, &text,
-            Some(serde_json::json!({"event": "resolved", "resolution": resolution})), None, change,
+            &mut tx,
+            id,
+            state.tenant_id,
+            actor,
+            SenderType::System,
+            &text,
+            Some(serde_json::json!({"event": "resolved", "resolution": resolution})),
+            None,
+            change,
         )
         .await?;
-        audit(&mut tx, Some(state.tenant_id), actor, "channel.resolve", Some(id), serde_json::json!({"resolution": resolution})).await?;
+        audit(
+            &mut tx,
+            Some(state.tenant_id),
+            actor,
+            "channel.resolve",
+            Some(id),
+            serde_json::json!({"resolution": resolution}),
+        )
+        .await?;
         tx.commit().await?;
         self.changed(actor, id, message).await
     }
@@ -477,31 +631,64 @@ impl Store {
         forbid_unless(actor, ChatAction::Reopen)?;
         match state.status {
             ChannelStatus::Resolved => {}
-            ChannelStatus::Archived => return Err(conflict("an archived channel cannot be reopened")),
-            ChannelStatus::Active | ChannelStatus::Escalated => return Err(conflict("the channel is not resolved")),
+            ChannelStatus::Archived => {
+                return Err(conflict("an archived channel cannot be reopened"))
+            }
+            ChannelStatus::Active | ChannelStatus::Escalated => {
+                return Err(conflict("the channel is not resolved"))
+            }
         }
         let now = now_micros();
         let mut sql = Sql::new("UPDATE channels SET status = 'ACTIVE', updated_at = ");
-        sql.bind(now).push(", change_seq = ").bind(change).push(" WHERE id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(", change_seq = ")
+            .bind(change)
+            .push(" WHERE id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
         let mut sql = Sql::new(
             "UPDATE tickets SET status = 'OPEN', resolved_at = NULL, resolved_by = NULL, resolution = NULL, updated_at = ",
         );
-        sql.bind(now).push(" WHERE channel_id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(" WHERE channel_id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
-        let text = format!("{} reopened this.", self.display_name(actor.user_id()).await?);
+        let text = format!(
+            "{} reopened this.",
+            self.display_name(actor.user_id()).await?
+        );
         let message = insert_message(
-            &mut tx, id, state.tenant_id, actor, SenderType::System, &text,
-            Some(serde_json::json!({"event": "reopened"})), None, change,
+            &mut tx,
+            id,
+            state.tenant_id,
+            actor,
+            SenderType::System,
+            &text,
+            Some(serde_json::json!({"event": "reopened"})),
+            None,
+            change,
         )
         .await?;
-        audit(&mut tx, Some(state.tenant_id), actor, "channel.reopen", Some(id), serde_json::json!({})).await?;
+        audit(
+            &mut tx,
+            Some(state.tenant_id),
+            actor,
+            "channel.reopen",
+            Some(id),
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         self.changed(actor, id, message).await
     }
 
     /// Changes the ticket's status, priority or category.
-    pub async fn update_ticket(&self, actor: &Actor, id: ChannelId, update: &UpdateTicketRequest) -> StoreResult<ChannelChange> {
+    pub async fn update_ticket(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        update: &UpdateTicketRequest,
+    ) -> StoreResult<ChannelChange> {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
         let state = visible_state(&mut tx, actor, id).await?;
@@ -532,7 +719,11 @@ impl Store {
         sql.push(" WHERE channel_id = ").bind(id.to_string());
         sql.execute(&mut *tx).await?;
         let mut sql = Sql::new("UPDATE channels SET updated_at = ");
-        sql.bind(now).push(", change_seq = ").bind(change).push(" WHERE id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(", change_seq = ")
+            .bind(change)
+            .push(" WHERE id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
         let mut changes = Vec::new();
         if let Some(status) = update.status {
@@ -544,10 +735,33 @@ impl Store {
         if let Some(category) = update.category {
             changes.push(format!("category to {category}"));
         }
-        let text = format!("{} set the {}.", self.display_name(actor.user_id()).await?, changes.join(", "));
+        let text = format!(
+            "{} set the {}.",
+            self.display_name(actor.user_id()).await?,
+            changes.join(", ")
+        );
         let detail = serde_json::json!({"event": "ticket_updated", "status": update.status, "priority": update.priority, "category": update.category});
-        let message = insert_message(&mut tx, id, state.tenant_id, actor, SenderType::System, &text, Some(detail.clone()), None, change).await?;
-        audit(&mut tx, Some(state.tenant_id), actor, "ticket.update", Some(id), detail).await?;
+        let message = insert_message(
+            &mut tx,
+            id,
+            state.tenant_id,
+            actor,
+            SenderType::System,
+            &text,
+            Some(detail.clone()),
+            None,
+            change,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            Some(state.tenant_id),
+            actor,
+            "ticket.update",
+            Some(id),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         self.changed(actor, id, message).await
     }
@@ -563,23 +777,52 @@ impl Store {
         }
         let now = now_micros();
         let mut sql = Sql::new("UPDATE channels SET status = 'ARCHIVED', updated_at = ");
-        sql.bind(now).push(", change_seq = ").bind(change).push(" WHERE id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(", change_seq = ")
+            .bind(change)
+            .push(" WHERE id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
         let mut sql = Sql::new("UPDATE tickets SET status = 'CLOSED', updated_at = ");
-        sql.bind(now).push(" WHERE channel_id = ").bind(id.to_string());
+        sql.bind(now)
+            .push(" WHERE channel_id = ")
+            .bind(id.to_string());
         sql.execute(&mut *tx).await?;
-        let text = format!("{} archived this.", self.display_name(actor.user_id()).await?);
+        let text = format!(
+            "{} archived this.",
+            self.display_name(actor.user_id()).await?
+        );
         let message = insert_message(
-            &mut tx, id, state.tenant_id, actor, SenderType::System, &text,
-            Some(serde_json::json!({"event": "archived"})), None, change,
+            &mut tx,
+            id,
+            state.tenant_id,
+            actor,
+            SenderType::System,
+            &text,
+            Some(serde_json::json!({"event": "archived"})),
+            None,
+            change,
         )
         .await?;
-        audit(&mut tx, Some(state.tenant_id), actor, "channel.archive", Some(id), serde_json::json!({})).await?;
+        audit(
+            &mut tx,
+            Some(state.tenant_id),
+            actor,
+            "channel.archive",
+            Some(id),
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         self.changed(actor, id, message).await
     }
 
-    async fn changed(&self, actor: &Actor, id: ChannelId, message: Message) -> StoreResult<ChannelChange> {
+    async fn changed(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        message: Message,
+    ) -> StoreResult<ChannelChange> {
         Ok(ChannelChange {
             channel: self.get_channel(actor, id).await?,
             system_message: Some(message),
@@ -603,7 +846,9 @@ pub(super) async fn add_participant(
     participant_role: ParticipantRole,
     now: i64,
 ) -> StoreResult<()> {
-    let mut sql = Sql::new("INSERT INTO participants (channel_id, user_id, role, user_type, joined_at) VALUES (");
+    let mut sql = Sql::new(
+        "INSERT INTO participants (channel_id, user_id, role, user_type, joined_at) VALUES (",
+    );
     sql.bind(channel.to_string())
         .push(", ")
         .bind(user.to_string())

@@ -145,11 +145,15 @@ impl Store {
         super::visibility::push_visible(&mut sql, actor);
         let newest_first = match (query.before, query.after) {
             (_, Some(after)) => {
-                sql.push(" AND m.seq > ").bind(after).push(" ORDER BY m.seq ASC");
+                sql.push(" AND m.seq > ")
+                    .bind(after)
+                    .push(" ORDER BY m.seq ASC");
                 false
             }
             (Some(before), None) => {
-                sql.push(" AND m.seq < ").bind(before).push(" ORDER BY m.seq DESC");
+                sql.push(" AND m.seq < ")
+                    .bind(before)
+                    .push(" ORDER BY m.seq DESC");
                 true
             }
             (None, None) => {
@@ -165,7 +169,10 @@ impl Store {
             visible_state(&mut tx, actor, channel).await?;
             tx.rollback().await?;
         }
-        let mut messages = rows.iter().map(rows::message).collect::<StoreResult<Vec<_>>>()?;
+        let mut messages = rows
+            .iter()
+            .map(rows::message)
+            .collect::<StoreResult<Vec<_>>>()?;
         if newest_first {
             messages.reverse();
         }
@@ -184,7 +191,8 @@ impl Store {
         loop {
             attempts += 1;
             match self.try_send(actor, channel, new).await {
-                Err(StoreError::Database(error)) if is_unique_violation(&error) && attempts < 3 => {}
+                Err(StoreError::Database(error)) if is_unique_violation(&error) && attempts < 3 => {
+                }
                 other => return other,
             }
         }
@@ -232,13 +240,28 @@ impl Store {
             None => false,
         };
         if is_current {
-            let role: ParticipantRole = parse_col(membership.as_ref().ok_or(StoreError::NotFound("participant"))?, "role")?;
+            let role: ParticipantRole = parse_col(
+                membership
+                    .as_ref()
+                    .ok_or(StoreError::NotFound("participant"))?,
+                "role",
+            )?;
             if role == ParticipantRole::Observer {
-                return Err(StoreError::Forbidden("observers cannot post in this channel"));
+                return Err(StoreError::Forbidden(
+                    "observers cannot post in this channel",
+                ));
             }
         } else {
             // Whoever may see a channel joins it by posting.
-            add_participant(&mut tx, channel, actor.user_id(), actor.role(), ParticipantRole::Member, now_micros()).await?;
+            add_participant(
+                &mut tx,
+                channel,
+                actor.user_id(),
+                actor.role(),
+                ParticipantRole::Member,
+                now_micros(),
+            )
+            .await?;
         }
         let message = insert_message(
             &mut tx,
@@ -271,7 +294,9 @@ impl Store {
         upsert_read_marker(&mut tx, channel, actor, seq.min(last_seq), now_micros()).await?;
         // The caller's unread count changed: let its other devices' sync see the channel.
         let mut sql = Sql::new("UPDATE channels SET change_seq = ");
-        sql.bind(change).push(" WHERE id = ").bind(channel.to_string());
+        sql.bind(change)
+            .push(" WHERE id = ")
+            .bind(channel.to_string());
         sql.execute(&mut *tx).await?;
         let mut sql = Sql::new("SELECT last_read_seq FROM read_markers WHERE channel_id = ");
         sql.bind(channel.to_string())

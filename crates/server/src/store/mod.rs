@@ -14,12 +14,12 @@ mod tokens;
 mod users;
 pub mod visibility;
 
-use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use protocol::FieldError;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Row, Transaction};
+use std::str::FromStr;
 
 pub use channels::{ChannelChange, NewChannel};
 pub use messages::{NewMessage, SendOutcome};

@@ -30,8 +30,12 @@ fn encode_cursor(change: i64) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> StoreResult<i64> {
-    let invalid =
-        || StoreError::Invalid(vec![FieldError::new("since", "is not a cursor this server gave")]);
+    let invalid = || {
+        StoreError::Invalid(vec![FieldError::new(
+            "since",
+            "is not a cursor this server gave",
+        )])
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     text.strip_prefix("c1:")
@@ -54,14 +58,17 @@ impl Store {
 
         // The change numbers to deliver: the first `limit` after `since` that touched
         // something visible.
-        let mut sql = Sql::new("SELECT change_seq FROM (SELECT c.change_seq FROM channels c WHERE c.change_seq > ");
+        let mut sql = Sql::new(
+            "SELECT change_seq FROM (SELECT c.change_seq FROM channels c WHERE c.change_seq > ",
+        );
         sql.bind(since).push(" AND ");
         push_visible(&mut sql, actor);
         sql.push(" UNION SELECT m.change_seq FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.change_seq > ")
             .bind(since)
             .push(" AND ");
         push_visible(&mut sql, actor);
-        sql.push(") changes ORDER BY change_seq LIMIT ").bind(limit + 1);
+        sql.push(") changes ORDER BY change_seq LIMIT ")
+            .bind(limit + 1);
         let numbers: Vec<i64> = sql
             .fetch_all(&self.pool)
             .await?
@@ -79,7 +86,10 @@ impl Store {
         };
 
         let mut sql = Sql::new("SELECT c.id FROM channels c WHERE c.change_seq > ");
-        sql.bind(since).push(" AND c.change_seq <= ").bind(upto).push(" AND ");
+        sql.bind(since)
+            .push(" AND c.change_seq <= ")
+            .bind(upto)
+            .push(" AND ");
         push_visible(&mut sql, actor);
         let ids: Vec<ChannelId> = sql
             .fetch_all(&self.pool)

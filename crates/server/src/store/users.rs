@@ -103,6 +103,16 @@ impl Store {
             .transpose()
     }
 
+    /// Every tenant, by name.
+    pub async fn all_tenants(&self) -> StoreResult<Vec<Tenant>> {
+        Sql::new("SELECT id, slug, name FROM tenants ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(tenant_from_row)
+            .collect()
+    }
+
     /// Whether any tenant exists (an empty database gets the demo data).
     pub async fn is_empty(&self) -> StoreResult<bool> {
         let row = Sql::new("SELECT COUNT(*) FROM tenants")

@@ -27,8 +27,12 @@ pub fn push_visible(sql: &mut Sql, actor: &Actor) {
             .push(" AND vp.left_at IS NULL) OR c.assigned_to = ")
             .bind(user);
         if !visibility.channel_types.is_empty() {
-            sql.push(" OR c.type IN ")
-                .bind_list(visibility.channel_types.iter().map(|t| t.as_str().to_owned()));
+            sql.push(" OR c.type IN ").bind_list(
+                visibility
+                    .channel_types
+                    .iter()
+                    .map(|t| t.as_str().to_owned()),
+            );
         }
         if !visibility.ticket_categories.is_empty() {
             sql.push(" OR EXISTS (SELECT 1 FROM tickets vt WHERE vt.channel_id = c.id AND vt.category IN ")

@@ -1,0 +1,129 @@
+//! The REST API: every route of PLATFORM.md under `/api`, with request ids, tracing spans,
+//! CORS, a body size limit, and the contract's error body for everything that fails.
+
+mod auth;
+mod channels;
+mod extract;
+mod sync;
+mod users;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, Request};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use protocol::rest::HealthResponse;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{LoginLimiter, TokenKeys};
+use crate::error::ApiError;
+use crate::settings::Settings;
+use crate::store::Store;
+
+pub use extract::{ApiJson, ApiQuery};
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The data.
+    pub store: Store,
+    /// Signs and checks access tokens.
+    pub keys: TokenKeys,
+    /// The login rate limit.
+    pub limiter: Arc<LoginLimiter>,
+    /// The configuration.
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// State over `store` configured by `settings`.
+    pub fn new(store: Store, settings: Settings) -> Self {
+        Self {
+            keys: TokenKeys::new(&settings.jwt_secret, settings.access_token_ttl),
+            limiter: Arc::new(LoginLimiter::new(
+                settings.login_attempts,
+                settings.login_window,
+            )),
+            store,
+            settings: Arc::new(settings),
+        }
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The router of the whole REST API.
+pub fn app(state: AppState) -> Router {
+    let body_limit = state.settings.body_limit_bytes;
+    let cors = cors(&state.settings.cors_origins);
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/users/me", get(users::me))
+        .route("/users", get(users::list))
+        .route("/chat/channels", get(channels::list).post(channels::create))
+        .route(
+            "/chat/channels/{id}",
+            get(channels::get).delete(channels::archive),
+        )
+        .route(
+            "/chat/channels/{id}/messages",
+            get(channels::messages).post(channels::send),
+        )
+        .route("/chat/channels/{id}/read", put(channels::mark_read))
+        .route("/chat/channels/{id}/escalate", put(channels::escalate))
+        .route("/chat/channels/{id}/assign", put(channels::assign))
+        .route("/chat/channels/{id}/resolve", put(channels::resolve))
+        .route("/chat/channels/{id}/reopen", put(channels::reopen))
+        .route("/chat/channels/{id}/ticket", put(channels::update_ticket))
+        .route("/chat/sync", get(sync::sync))
+        .fallback(not_found);
+    Router::new()
+        .nest("/api", api)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(cors)
+        .with_state(state)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::CONTENT_TYPE,
+        ])
+        .expose_headers([HeaderName::from_static("x-next-cursor"), REQUEST_ID])
+}
+
+async fn health() -> Json<HealthResponse> {
+    Json(HealthResponse {
+        status: "ok".to_owned(),
+    })
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("route")
+}

@@ -1,0 +1,35 @@
+//! `/api/chat/sync`: what changed since a cursor.
+
+use axum::extract::State;
+use axum::Json;
+use protocol::rest::{SyncQuery, SyncResponse};
+
+use super::{ApiQuery, AppState};
+use crate::actor::Actor;
+use crate::error::ApiResult;
+
+/// Changes per answer when the client names no limit.
+const DEFAULT_BATCH: u32 = 500;
+
+/// `GET /api/chat/sync?since=&limit=`.
+#[tracing::instrument(skip_all, fields(user = %actor.user_id()))]
+pub async fn sync(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiQuery(query): ApiQuery<SyncQuery>,
+) -> ApiResult<Json<SyncResponse>> {
+    let batch = state
+        .store
+        .sync(
+            &actor,
+            query.since.as_deref(),
+            query.limit.unwrap_or(DEFAULT_BATCH),
+        )
+        .await?;
+    Ok(Json(SyncResponse {
+        cursor: batch.cursor,
+        has_more: batch.has_more,
+        channels: batch.channels,
+        messages: batch.messages,
+    }))
+}
