@@ -124,7 +124,9 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_order() {
         let mut sql = Sql::new("SELECT * FROM t WHERE a = ");
-        sql.bind(1_i64).push(" AND b IN ").bind_list(["x", "y"]);
+        sql.bind(1_i64)
+            .push(" AND b IN ")
+            .bind_list(["x".to_owned(), "y".to_owned()]);
         assert_eq!(sql.text, "SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)");
         assert_eq!(sql.count, 3);
     }

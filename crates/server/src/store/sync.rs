@@ -76,7 +76,7 @@ impl Store {
             .map(|row| row.try_get::<i64, _>("change_seq"))
             .collect::<Result<_, _>>()?;
         let has_more = numbers.len() as i64 > limit;
-        let Some(&upto) = numbers.iter().take(limit as usize).last() else {
+        let Some(&upto) = numbers.iter().take(limit as usize).next_back() else {
             return Ok(SyncBatch {
                 cursor: encode_cursor(since),
                 has_more: false,

@@ -255,16 +255,21 @@ impl Store {
             .collect()
     }
 
-    /// The given users who are members of `tenant` (to check assignees and participants).
+    /// The given users who may take part in `tenant`'s channels: its members with their
+    /// role, and platform administrators (as SUPER_ADMIN), each once.
     pub async fn members_of(
         &self,
         tenant: TenantId,
         users: &[UserId],
     ) -> StoreResult<Vec<(UserId, Role)>> {
-        let mut sql = Sql::new("SELECT user_id, role FROM user_tenants WHERE tenant_id = ");
+        let ids: Vec<String> = users.iter().map(|u| u.to_string()).collect();
+        let mut sql = Sql::new(
+            "SELECT u.id AS user_id, CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE ut.role END AS role \
+             FROM users u LEFT JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ",
+        );
         sql.bind(tenant.to_string())
-            .push(" AND user_id IN ")
-            .bind_list(users.iter().map(|u| u.to_string()));
+            .push(" WHERE (u.is_super_admin = 1 OR ut.role IS NOT NULL) AND u.id IN ")
+            .bind_list(ids);
         sql.fetch_all(&self.pool)
             .await?
             .iter()

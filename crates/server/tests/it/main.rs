@@ -1,0 +1,17 @@
+//! The platform server's tests: the real server over real HTTP on port 0, each test with its
+//! own database, on SQLite and on PostgreSQL alike.
+//!
+//! - `support`: starting a server on a fresh database, a small HTTP client, database
+//!   snapshots.
+//! - `store`: the conformance suite, every case on both databases.
+//! - `roles`: the role table, each role × each action.
+//! - `cross_tenant`: globex's users attack acme's ids on every route.
+//! - `validation`: bad input answers 400 naming the field, and writes nothing.
+//! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
+
+mod auth;
+mod cross_tenant;
+mod roles;
+mod store;
+mod support;
+mod validation;
