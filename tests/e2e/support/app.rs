@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 use super::driver::TauriDriver;
@@ -35,8 +36,9 @@ impl AppSession {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
-        let client = ClientBuilder::rustls()
-            .context("cannot set up the WebDriver client")?
+        // The driver is on loopback over plain HTTP: no TLS stack needed.
+        let connector = HttpConnector::new();
+        let client = ClientBuilder::new(connector)
             .capabilities(capabilities)
             .connect(&driver.url())
             .await
