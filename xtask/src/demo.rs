@@ -22,13 +22,18 @@ pub fn run() -> Result<()> {
         return shell::run(&mut command(&app));
     }
     let display = free_display_number();
+    let auth_file = crate::workspace_root().join("target/xvfb-demo.auth");
     println!(
         "==> no display here: running Switchboard on the virtual display :{display} (Xvfb)\n    \
-         see it with `DISPLAY=:{display} import -window root switchboard.png`; stop with Ctrl-C"
+         see it with `XAUTHORITY={} DISPLAY=:{display} import -window root switchboard.png`; \
+         stop with Ctrl-C",
+        auth_file.display()
     );
     shell::run(
         command("xvfb-run")
             .args(["--server-num", &display.to_string()])
+            .arg("--auth-file")
+            .arg(&auth_file)
             .arg(shell::XVFB_SERVER_ARGS)
             .args(["dbus-run-session", "--"])
             .arg(&app)
