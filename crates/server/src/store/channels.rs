@@ -34,6 +34,39 @@ pub struct ChannelChange {
     pub system_message: Option<Message>,
 }
 
+/// An action under way: its transaction (holding the write lock), its change number, and
+/// the channel's state as read under the lock.
+struct Action {
+    tx: Transaction<'static, Any>,
+    change: i64,
+    state: ChannelState,
+    id: ChannelId,
+    now: i64,
+}
+
+impl Action {
+    /// Runs `{set}<value>{where_}<channel id>` in the action's transaction.
+    async fn update<T>(&mut self, set: &str, value: T, where_: &str) -> StoreResult<()>
+    where
+        T: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + 'static,
+    {
+        let mut sql = Sql::new(set);
+        sql.bind(value).push(where_).bind(self.id.to_string());
+        sql.execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Sets the channel's status.
+    async fn set_status(&mut self, status: ChannelStatus) -> StoreResult<()> {
+        self.update(
+            "UPDATE channels SET status = ",
+            status.as_str().to_owned(),
+            " WHERE id = ",
+        )
+        .await
+    }
+}
+
 /// The facts an action decides on, read under the transaction's write lock.
 #[derive(Debug, Clone)]
 pub(super) struct ChannelState {
@@ -383,6 +416,69 @@ impl Store {
         self.get_channel(actor, channel_id).await
     }
 
+    /// Begins an action on channel `id`: takes the write lock and a change number, then
+    /// checks that the actor sees the channel (404) and that its role permits every one of
+    /// `actions` (403).
+    async fn begin_action(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        actions: &[ChatAction],
+    ) -> StoreResult<Action> {
+        let mut tx = self.begin().await?;
+        let change = next_change(&mut tx).await?;
+        let state = visible_state(&mut tx, actor, id).await?;
+        for action in actions {
+            forbid_unless(actor, *action)?;
+        }
+        Ok(Action {
+            tx,
+            change,
+            state,
+            id,
+            now: now_micros(),
+        })
+    }
+
+    /// Ends an action: posts its SYSTEM message (which also moves the channel's activity
+    /// and change number), writes the audit row with the same `event` detail, commits, and
+    /// returns the channel as it is now.
+    async fn finish_action(
+        &self,
+        mut action: Action,
+        actor: &Actor,
+        audit_action: &str,
+        text: String,
+        event: serde_json::Value,
+    ) -> StoreResult<ChannelChange> {
+        let message = insert_message(
+            &mut action.tx,
+            action.id,
+            action.state.tenant_id,
+            actor,
+            SenderType::System,
+            &text,
+            Some(event.clone()),
+            None,
+            action.change,
+        )
+        .await?;
+        audit(
+            &mut action.tx,
+            Some(action.state.tenant_id),
+            actor,
+            audit_action,
+            Some(action.id),
+            event,
+        )
+        .await?;
+        action.tx.commit().await?;
+        Ok(ChannelChange {
+            channel: self.get_channel(actor, action.id).await?,
+            system_message: Some(message),
+        })
+    }
+
     /// Assigns the channel (and its ticket) to `member`, a user of the channel's tenant, and
     /// adds them to it.
     pub async fn assign(
@@ -391,11 +487,8 @@ impl Store {
         id: ChannelId,
         member: UserId,
     ) -> StoreResult<ChannelChange> {
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, id).await?;
-        forbid_unless(actor, ChatAction::Assign)?;
-        if state.status == ChannelStatus::Archived {
+        let mut action = self.begin_action(actor, id, &[ChatAction::Assign]).await?;
+        if action.state.status == ChannelStatus::Archived {
             return Err(conflict("an archived channel cannot be assigned"));
         }
         let no_such_user = || {
@@ -404,38 +497,42 @@ impl Store {
                 "no such user in this tenant",
             )])
         };
-        let assignee = self
-            .user_summary(state.tenant_id, member)
+        // A member of the channel's tenant, or a platform administrator.
+        if self
+            .members_of(action.state.tenant_id, &[member])
             .await?
-            .ok_or_else(no_such_user)?;
-        // A super admin is assignable everywhere; anyone else must belong to the tenant.
-        if assignee.role != Role::SuperAdmin
-            && self
-                .members_of(state.tenant_id, &[member])
-                .await?
-                .is_empty()
+            .is_empty()
         {
             return Err(no_such_user());
         }
-        let now = now_micros();
-        let mut sql = Sql::new("UPDATE channels SET assigned_to = ");
-        sql.bind(member.to_string())
-            .push(", updated_at = ")
-            .bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
-        let mut sql = Sql::new("UPDATE tickets SET assigned_to = ");
-        sql.bind(member.to_string())
-            .push(", status = CASE WHEN status = 'OPEN' THEN 'IN_PROGRESS' ELSE status END, updated_at = ")
-            .bind(now)
-            .push(" WHERE channel_id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        let assignee = self
+            .user_summary(action.state.tenant_id, member)
+            .await?
+            .ok_or_else(no_such_user)?;
+        action
+            .update(
+                "UPDATE channels SET assigned_to = ",
+                member.to_string(),
+                " WHERE id = ",
+            )
+            .await?;
+        let now = action.now;
+        action
+            .update(
+                "UPDATE tickets SET status = CASE WHEN status = 'OPEN' THEN 'IN_PROGRESS' ELSE status END, updated_at = ",
+                now,
+                " WHERE channel_id = ",
+            )
+            .await?;
+        action
+            .update(
+                "UPDATE tickets SET assigned_to = ",
+                member.to_string(),
+                " WHERE channel_id = ",
+            )
+            .await?;
         add_participant(
-            &mut tx,
+            &mut action.tx,
             id,
             member,
             assignee.role,
@@ -448,29 +545,14 @@ impl Store {
             self.display_name(actor.user_id()).await?,
             assignee.name
         );
-        let message = insert_message(
-            &mut tx,
-            id,
-            state.tenant_id,
-            actor,
-            SenderType::System,
-            &text,
-            Some(serde_json::json!({"event": "assigned", "assignedTo": member})),
-            None,
-            change,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            Some(state.tenant_id),
+        self.finish_action(
+            action,
             actor,
             "channel.assign",
-            Some(id),
-            serde_json::json!({"assignedTo": member}),
+            text,
+            serde_json::json!({"event": "assigned", "assignedTo": member}),
         )
-        .await?;
-        tx.commit().await?;
-        self.changed(actor, id, message).await
+        .await
     }
 
     /// Escalates the channel to platform support: a super admin joins it.
@@ -480,11 +562,10 @@ impl Store {
         id: ChannelId,
         reason: &str,
     ) -> StoreResult<ChannelChange> {
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, id).await?;
-        forbid_unless(actor, ChatAction::Escalate)?;
-        match state.status {
+        let mut action = self
+            .begin_action(actor, id, &[ChatAction::Escalate])
+            .await?;
+        match action.state.status {
             ChannelStatus::Active => {}
             ChannelStatus::Escalated => return Err(conflict("the channel is escalated already")),
             ChannelStatus::Resolved => {
@@ -499,29 +580,27 @@ impl Store {
         let row = Sql::new(
             "SELECT id FROM users WHERE is_super_admin = 1 ORDER BY created_at, id LIMIT 1",
         )
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *action.tx)
         .await?
         .ok_or_else(|| conflict("there is no platform administrator to escalate to"))?;
         let super_admin: UserId = parse_col(&row, "id")?;
-        let now = now_micros();
-        let mut sql = Sql::new("UPDATE channels SET status = 'ESCALATED', escalated_to = ");
-        sql.bind(super_admin.to_string())
-            .push(", updated_at = ")
-            .bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
-        let mut sql = Sql::new("UPDATE tickets SET escalated_at = ");
-        sql.bind(now)
-            .push(", updated_at = ")
-            .bind(now)
-            .push(" WHERE channel_id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        action
+            .update(
+                "UPDATE channels SET status = 'ESCALATED', escalated_to = ",
+                super_admin.to_string(),
+                " WHERE id = ",
+            )
+            .await?;
+        let now = action.now;
+        action
+            .update(
+                "UPDATE tickets SET escalated_at = ",
+                now,
+                " WHERE channel_id = ",
+            )
+            .await?;
         add_participant(
-            &mut tx,
+            &mut action.tx,
             id,
             super_admin,
             Role::SuperAdmin,
@@ -529,27 +608,15 @@ impl Store {
             now,
         )
         .await?;
+        let reason = reason.trim();
         let text = format!(
-            "{} escalated this to platform support: {}",
-            self.display_name(actor.user_id()).await?,
-            reason.trim()
+            "{} escalated this to platform support: {reason}",
+            self.display_name(actor.user_id()).await?
         );
-        let message = insert_message(
-            &mut tx, id, state.tenant_id, actor, SenderType::System, &text,
-            Some(serde_json::json!({"event": "escalated", "reason": reason.trim(), "escalatedTo": super_admin})), None, change,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            Some(state.tenant_id),
-            actor,
-            "channel.escalate",
-            Some(id),
-            serde_json::json!({"reason": reason.trim()}),
-        )
-        .await?;
-        tx.commit().await?;
-        self.changed(actor, id, message).await
+        let event =
+            serde_json::json!({"event": "escalated", "reason": reason, "escalatedTo": super_admin});
+        self.finish_action(action, actor, "channel.escalate", text, event)
+            .await
     }
 
     /// Resolves the channel and its ticket.
@@ -559,11 +626,8 @@ impl Store {
         id: ChannelId,
         resolution: Option<&str>,
     ) -> StoreResult<ChannelChange> {
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, id).await?;
-        forbid_unless(actor, ChatAction::Resolve)?;
-        match state.status {
+        let mut action = self.begin_action(actor, id, &[ChatAction::Resolve]).await?;
+        match action.state.status {
             ChannelStatus::Active | ChannelStatus::Escalated => {}
             ChannelStatus::Resolved => return Err(conflict("the channel is resolved already")),
             ChannelStatus::Archived => {
@@ -574,62 +638,37 @@ impl Store {
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .map(str::to_owned);
-        let now = now_micros();
-        let mut sql = Sql::new("UPDATE channels SET status = 'RESOLVED', updated_at = ");
-        sql.bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        action.set_status(ChannelStatus::Resolved).await?;
         let mut sql = Sql::new("UPDATE tickets SET status = 'RESOLVED', resolved_at = ");
-        sql.bind(now)
+        sql.bind(action.now)
             .push(", resolved_by = ")
             .bind(actor.user_id().to_string())
             .push(", resolution = ")
             .bind(resolution.clone())
             .push(", updated_at = ")
-            .bind(now)
+            .bind(action.now)
             .push(" WHERE channel_id = ")
             .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        sql.execute(&mut *action.tx).await?;
         let name = self.display_name(actor.user_id()).await?;
         let text = match &resolution {
             Some(resolution) => format!("{name} resolved this: {resolution}"),
             None => format!("{name} resolved this."),
         };
-        let message = insert_message(
-            &mut tx,
-            id,
-            state.tenant_id,
-            actor,
-            SenderType::System,
-            &text,
-            Some(serde_json::json!({"event": "resolved", "resolution": resolution})),
-            None,
-            change,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            Some(state.tenant_id),
+        self.finish_action(
+            action,
             actor,
             "channel.resolve",
-            Some(id),
-            serde_json::json!({"resolution": resolution}),
+            text,
+            serde_json::json!({"event": "resolved", "resolution": resolution}),
         )
-        .await?;
-        tx.commit().await?;
-        self.changed(actor, id, message).await
+        .await
     }
 
     /// Brings a resolved channel back: ACTIVE, its ticket OPEN.
     pub async fn reopen(&self, actor: &Actor, id: ChannelId) -> StoreResult<ChannelChange> {
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, id).await?;
-        forbid_unless(actor, ChatAction::Reopen)?;
-        match state.status {
+        let mut action = self.begin_action(actor, id, &[ChatAction::Reopen]).await?;
+        match action.state.status {
             ChannelStatus::Resolved => {}
             ChannelStatus::Archived => {
                 return Err(conflict("an archived channel cannot be reopened"))
@@ -638,48 +677,27 @@ impl Store {
                 return Err(conflict("the channel is not resolved"))
             }
         }
-        let now = now_micros();
-        let mut sql = Sql::new("UPDATE channels SET status = 'ACTIVE', updated_at = ");
-        sql.bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
-        let mut sql = Sql::new(
-            "UPDATE tickets SET status = 'OPEN', resolved_at = NULL, resolved_by = NULL, resolution = NULL, updated_at = ",
-        );
-        sql.bind(now)
-            .push(" WHERE channel_id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        action.set_status(ChannelStatus::Active).await?;
+        let now = action.now;
+        action
+            .update(
+                "UPDATE tickets SET status = 'OPEN', resolved_at = NULL, resolved_by = NULL, resolution = NULL, updated_at = ",
+                now,
+                " WHERE channel_id = ",
+            )
+            .await?;
         let text = format!(
             "{} reopened this.",
             self.display_name(actor.user_id()).await?
         );
-        let message = insert_message(
-            &mut tx,
-            id,
-            state.tenant_id,
-            actor,
-            SenderType::System,
-            &text,
-            Some(serde_json::json!({"event": "reopened"})),
-            None,
-            change,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            Some(state.tenant_id),
+        self.finish_action(
+            action,
             actor,
             "channel.reopen",
-            Some(id),
-            serde_json::json!({}),
+            text,
+            serde_json::json!({"event": "reopened"}),
         )
-        .await?;
-        tx.commit().await?;
-        self.changed(actor, id, message).await
+        .await
     }
 
     /// Changes the ticket's status, priority or category.
@@ -689,144 +707,74 @@ impl Store {
         id: ChannelId,
         update: &UpdateTicketRequest,
     ) -> StoreResult<ChannelChange> {
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, id).await?;
+        let mut needed = Vec::new();
         if update.status.is_some() {
-            forbid_unless(actor, ChatAction::UpdateTicketStatus)?;
+            needed.push(ChatAction::UpdateTicketStatus);
         }
         if update.priority.is_some() || update.category.is_some() {
-            forbid_unless(actor, ChatAction::UpdateTicket)?;
+            needed.push(ChatAction::UpdateTicket);
         }
-        if state.ticket_id.is_none() {
+        let mut action = self.begin_action(actor, id, &needed).await?;
+        if action.state.ticket_id.is_none() {
             return Err(conflict("this channel has no ticket"));
         }
-        if state.status == ChannelStatus::Archived {
+        if action.state.status == ChannelStatus::Archived {
             return Err(conflict("an archived channel's ticket cannot change"));
         }
-        let now = now_micros();
         let mut sql = Sql::new("UPDATE tickets SET updated_at = ");
-        sql.bind(now);
-        if let Some(status) = update.status {
-            sql.push(", status = ").bind(status.as_str().to_owned());
-        }
-        if let Some(priority) = update.priority {
-            sql.push(", priority = ").bind(priority.as_str().to_owned());
-        }
-        if let Some(category) = update.category {
-            sql.push(", category = ").bind(category.as_str().to_owned());
-        }
-        sql.push(" WHERE channel_id = ").bind(id.to_string());
-        sql.execute(&mut *tx).await?;
-        let mut sql = Sql::new("UPDATE channels SET updated_at = ");
-        sql.bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        sql.bind(action.now);
         let mut changes = Vec::new();
         if let Some(status) = update.status {
+            sql.push(", status = ").bind(status.as_str().to_owned());
             changes.push(format!("status to {status}"));
         }
         if let Some(priority) = update.priority {
+            sql.push(", priority = ").bind(priority.as_str().to_owned());
             changes.push(format!("priority to {priority}"));
         }
         if let Some(category) = update.category {
+            sql.push(", category = ").bind(category.as_str().to_owned());
             changes.push(format!("category to {category}"));
         }
+        sql.push(" WHERE channel_id = ").bind(id.to_string());
+        sql.execute(&mut *action.tx).await?;
         let text = format!(
             "{} set the {}.",
             self.display_name(actor.user_id()).await?,
             changes.join(", ")
         );
-        let detail = serde_json::json!({"event": "ticket_updated", "status": update.status, "priority": update.priority, "category": update.category});
-        let message = insert_message(
-            &mut tx,
-            id,
-            state.tenant_id,
-            actor,
-            SenderType::System,
-            &text,
-            Some(detail.clone()),
-            None,
-            change,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            Some(state.tenant_id),
-            actor,
-            "ticket.update",
-            Some(id),
-            detail,
-        )
-        .await?;
-        tx.commit().await?;
-        self.changed(actor, id, message).await
+        let event = serde_json::json!({"event": "ticket_updated", "status": update.status, "priority": update.priority, "category": update.category});
+        self.finish_action(action, actor, "ticket.update", text, event)
+            .await
     }
 
     /// Archives the channel; its ticket is closed.
     pub async fn archive(&self, actor: &Actor, id: ChannelId) -> StoreResult<ChannelChange> {
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, id).await?;
-        forbid_unless(actor, ChatAction::Archive)?;
-        if state.status == ChannelStatus::Archived {
+        let mut action = self.begin_action(actor, id, &[ChatAction::Archive]).await?;
+        if action.state.status == ChannelStatus::Archived {
             return Err(conflict("the channel is archived already"));
         }
-        let now = now_micros();
-        let mut sql = Sql::new("UPDATE channels SET status = 'ARCHIVED', updated_at = ");
-        sql.bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
-        let mut sql = Sql::new("UPDATE tickets SET status = 'CLOSED', updated_at = ");
-        sql.bind(now)
-            .push(" WHERE channel_id = ")
-            .bind(id.to_string());
-        sql.execute(&mut *tx).await?;
+        action.set_status(ChannelStatus::Archived).await?;
+        let now = action.now;
+        action
+            .update(
+                "UPDATE tickets SET status = 'CLOSED', updated_at = ",
+                now,
+                " WHERE channel_id = ",
+            )
+            .await?;
         let text = format!(
             "{} archived this.",
             self.display_name(actor.user_id()).await?
         );
-        let message = insert_message(
-            &mut tx,
-            id,
-            state.tenant_id,
-            actor,
-            SenderType::System,
-            &text,
-            Some(serde_json::json!({"event": "archived"})),
-            None,
-            change,
-        )
-        .await?;
-        audit(
-            &mut tx,
-            Some(state.tenant_id),
+        self.finish_action(
+            action,
             actor,
             "channel.archive",
-            Some(id),
-            serde_json::json!({}),
+            text,
+            serde_json::json!({"event": "archived"}),
         )
-        .await?;
-        tx.commit().await?;
-        self.changed(actor, id, message).await
-    }
-
-    async fn changed(
-        &self,
-        actor: &Actor,
-        id: ChannelId,
-        message: Message,
-    ) -> StoreResult<ChannelChange> {
-        Ok(ChannelChange {
-            channel: self.get_channel(actor, id).await?,
-            system_message: Some(message),
-        })
+        .await
     }
 
     async fn display_name(&self, user: UserId) -> StoreResult<String> {
