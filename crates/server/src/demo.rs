@@ -173,7 +173,7 @@ pub async fn seed(store: &Store) -> Result<bool, DemoError> {
     }
     // One hash for every demo user: they share the password anyway.
     let hash = password::hash_async(DEMO_PASSWORD.to_owned()).await?;
-    let root = store
+    store
         .create_user(NewUser {
             email: "root@switchboard.test".into(),
             name: "Root Operator".into(),
@@ -181,7 +181,6 @@ pub async fn seed(store: &Store) -> Result<bool, DemoError> {
             is_super_admin: true,
         })
         .await?;
-    let _ = root;
     for (slug, name, people) in [
         ("acme", "Acme Quiz League", ACME),
         ("globex", "Globex Trivia", GLOBEX),
