@@ -2,7 +2,6 @@
 //! token and nothing else. Every store function over tenant data takes one, so no query can
 //! forget whose data it may touch.
 
-use protocol::roles::{ChatAction, Permission};
 use protocol::{Role, TenantId, UserId};
 
 use crate::error::ApiError;
@@ -46,23 +45,5 @@ impl Actor {
     /// The actor's role in that tenant.
     pub fn role(&self) -> Role {
         self.role
-    }
-
-    /// Fails with 403 unless the role grants `permission`.
-    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if self.role.has(permission) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden("your role does not permit this"))
-        }
-    }
-
-    /// Fails with 403 unless the role may take `action`.
-    pub fn require_action(&self, action: ChatAction) -> Result<(), ApiError> {
-        if self.role.may(action) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden("your role does not permit this"))
-        }
     }
 }

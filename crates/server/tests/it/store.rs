@@ -196,7 +196,7 @@ on_both_databases! {
             let page: Vec<Channel> = serde_json::from_value(answer.body).expect("channels");
             assert!(page.len() <= 7);
             seen.extend(page.into_iter().map(|c| c.id));
-            match answer.headers.get("x-next-cursor").and_then(|v| v.to_str().ok()) {
+            match answer.headers.get("x-next-cursor".to_owned()).and_then(|v| v.to_str().ok()) {
                 Some(cursor) => path = format!("/api/chat/channels?limit=7&cursor={cursor}"),
                 None => break,
             }
@@ -209,7 +209,7 @@ on_both_databases! {
     async fn the_queue_filters_by_type_status_and_assignee(db: Db) {
         let server = TestServer::start(db).await;
         let admin = server.login("admin@acme.test").await;
-        let get = |q: &'static str| {
+        let get = |q: String| {
             let token = admin.token.clone();
             let server = &server;
             async move {
@@ -218,18 +218,18 @@ on_both_databases! {
                 serde_json::from_value::<Vec<Channel>>(answer.body).expect("channels")
             }
         };
-        let team = get("type=TEAM").await;
+        let team = get("type=TEAM".to_owned()).await;
         assert!(!team.is_empty() && team.iter().all(|c| c.channel_type == ChannelType::Team));
-        let escalated = get("status=ESCALATED").await;
+        let escalated = get("status=ESCALATED".to_owned()).await;
         assert!(!escalated.is_empty() && escalated.iter().all(|c| c.status == ChannelStatus::Escalated));
-        let unassigned = get("assignedTo=none").await;
+        let unassigned = get("assignedTo=none".to_owned()).await;
         assert!(!unassigned.is_empty() && unassigned.iter().all(|c| c.assigned_to.is_none()));
-        let urgent = get("priority=URGENT").await;
+        let urgent = get("priority=URGENT".to_owned()).await;
         assert!(!urgent.is_empty() && urgent.iter().all(|c| c.ticket.as_ref().map(|t| t.priority) == Some(protocol::TicketPriority::Urgent)));
         let qm = server.user_id("qm@acme.test").await;
-        let theirs = get(Box::leak(format!("assignedTo={qm}").into_boxed_str())).await;
+        let theirs = get(format!("assignedTo={qm}")).await;
         assert!(theirs.iter().all(|c| c.assigned_to.map(|a| a.to_string()) == Some(qm.clone())));
-        let searched = get("q=bracket").await;
+        let searched = get("q=bracket".to_owned()).await;
         assert!(!searched.is_empty() && searched.iter().all(|c| c.subject.as_deref().unwrap_or("").to_lowercase().contains("bracket")));
     }
 
