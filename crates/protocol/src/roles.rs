@@ -4,6 +4,8 @@
 //! uses it to offer only the actions a role may take.
 
 use crate::enums::{ChannelType, SenderType, TicketCategory};
+use crate::ids::{TenantId, UserId};
+use crate::model::Channel;
 
 wire_enum!(
     /// A user's role in a tenant (`SuperAdmin` is platform-wide).
@@ -130,6 +132,20 @@ pub struct ChannelFacts {
     pub channel_type: ChannelType,
     /// The category of its ticket, if it has one.
     pub ticket_category: Option<TicketCategory>,
+}
+
+impl ChannelFacts {
+    /// The facts of `channel` as it stands, for `user` signed in to `tenant` (`None`: a
+    /// super admin's session over every tenant). Participants are the current ones.
+    pub fn of(channel: &Channel, user: UserId, tenant: Option<TenantId>) -> Self {
+        Self {
+            same_tenant: tenant.is_none_or(|tenant| tenant == channel.tenant_id),
+            is_participant: channel.participants.iter().any(|p| p.user_id == user),
+            is_assignee: channel.assigned_to == Some(user),
+            channel_type: channel.channel_type,
+            ticket_category: channel.ticket.as_ref().map(|ticket| ticket.category),
+        }
+    }
 }
 
 impl Visibility {

@@ -9,7 +9,7 @@ use protocol::roles::ChatAction;
 use protocol::validate::PAGE_DEFAULT;
 use protocol::{
     Channel, ChannelId, ChannelStatus, FieldError, Message, ParticipantRole, Role, SenderType,
-    TenantId, TicketStatus, UserId,
+    TenantId, TicketCategory, TicketStatus, UserId,
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -18,8 +18,10 @@ use super::rows::{
     self, CHANNEL_COLUMNS, CHANNEL_JOINS, PARTICIPANT_COLUMNS, PARTICIPANT_JOINS, UNREAD_COLUMN,
 };
 use super::sql::Sql;
-use super::visibility::push_visible;
-use super::{new_id, next_change, now_micros, parse_col, Store, StoreError, StoreResult};
+use super::visibility::{push_tenant_scope, push_visible};
+use super::{
+    new_id, next_change, now_micros, parse_col, parse_opt_col, Store, StoreError, StoreResult,
+};
 use crate::actor::Actor;
 
 /// A channel to open.
@@ -73,6 +75,8 @@ pub(super) struct ChannelState {
     pub tenant_id: TenantId,
     pub status: ChannelStatus,
     pub ticket_id: Option<String>,
+    /// The ticket's category, when there is a ticket.
+    pub ticket_category: Option<TicketCategory>,
 }
 
 /// Loads the state of channel `id` if the actor may see it; 404 otherwise.
@@ -82,7 +86,7 @@ pub(super) async fn visible_state(
     id: ChannelId,
 ) -> StoreResult<ChannelState> {
     let mut sql = Sql::new(
-        "SELECT c.tenant_id, c.status, t.id AS t_id \
+        "SELECT c.tenant_id, c.status, t.id AS t_id, t.category AS t_category \
          FROM channels c LEFT JOIN tickets t ON t.channel_id = c.id WHERE c.id = ",
     );
     sql.bind(id.to_string()).push(" AND ");
@@ -95,6 +99,7 @@ pub(super) async fn visible_state(
         tenant_id: parse_col(&row, "tenant_id")?,
         status: parse_col(&row, "status")?,
         ticket_id: row.try_get("t_id")?,
+        ticket_category: parse_opt_col(&row, "t_category")?,
     })
 }
 
@@ -137,7 +142,16 @@ fn decode_cursor(cursor: &str) -> StoreResult<(i64, String)> {
 
 /// `SELECT <channel columns> FROM … WHERE <visible to actor> AND ` — the caller appends the
 /// rest of the condition.
+/// `SELECT <channel with unread count> … WHERE <visible to the actor> AND `.
 fn select_channels(actor: &Actor) -> Sql {
+    let mut sql = select_channels_where(actor);
+    push_visible(&mut sql, actor);
+    sql.push(" AND ");
+    sql
+}
+
+/// `SELECT <channel with unread count> … WHERE `, for the caller to restrict.
+fn select_channels_where(actor: &Actor) -> Sql {
     let user = actor.user_id().to_string();
     let mut sql = Sql::new("SELECT ");
     sql.push(CHANNEL_COLUMNS)
@@ -147,8 +161,6 @@ fn select_channels(actor: &Actor) -> Sql {
         .push(CHANNEL_JOINS)
         .bind(user)
         .push(" WHERE ");
-    push_visible(&mut sql, actor);
-    sql.push(" AND ");
     sql
 }
 
@@ -248,6 +260,35 @@ impl Store {
             .iter()
             .map(rows::channel)
             .collect::<StoreResult<Vec<_>>>()?;
+        self.attach_participants(&mut channels).await?;
+        Ok(channels)
+    }
+
+    /// The given channels of the actor's tenant as they are now, for channels the actor
+    /// may no longer see: their state, participants and ticket, but not their messages
+    /// (no last message, no unread count).
+    pub(super) async fn departed_channels_by_id(
+        &self,
+        actor: &Actor,
+        ids: &[ChannelId],
+    ) -> StoreResult<Vec<Channel>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = select_channels_where(actor);
+        push_tenant_scope(&mut sql, actor);
+        sql.push(" AND c.id IN ")
+            .bind_list(ids.iter().map(|id| id.to_string()))
+            .push(" ORDER BY c.change_seq, c.id");
+        let rows = sql.fetch_all(&self.pool).await?;
+        let mut channels = rows
+            .iter()
+            .map(rows::channel)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for channel in &mut channels {
+            channel.last_message = None;
+            channel.unread_count = 0;
+        }
         self.attach_participants(&mut channels).await?;
         Ok(channels)
     }
@@ -738,6 +779,22 @@ impl Store {
         }
         sql.push(" WHERE channel_id = ").bind(id.to_string());
         sql.execute(&mut *action.tx).await?;
+        if let (Some(previous), Some(next)) = (action.state.ticket_category, update.category) {
+            if previous != next {
+                // Roles that saw the channel for its category alone may lose it; their
+                // next sync must still carry it (see `Store::sync`).
+                let mut sql = Sql::new(
+                    "INSERT INTO category_departures (channel_id, change_seq, previous_category) VALUES (",
+                );
+                sql.bind(id.to_string())
+                    .push(", ")
+                    .bind(action.change)
+                    .push(", ")
+                    .bind(previous.as_str().to_owned())
+                    .push(")");
+                sql.execute(&mut *action.tx).await?;
+            }
+        }
         let text = format!(
             "{} set the {}.",
             self.display_name(actor.user_id()).await?,

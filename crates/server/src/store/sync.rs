@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
 use super::sql::Sql;
-use super::visibility::push_visible;
+use super::visibility::{push_visible, push_visible_or_departed};
 use super::{parse_col, Store, StoreError, StoreResult};
 use crate::actor::Actor;
 
@@ -62,7 +62,7 @@ impl Store {
             "SELECT change_seq FROM (SELECT c.change_seq FROM channels c WHERE c.change_seq > ",
         );
         sql.bind(since).push(" AND ");
-        push_visible(&mut sql, actor);
+        push_visible_or_departed(&mut sql, actor, since);
         sql.push(" UNION SELECT m.change_seq FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.change_seq > ")
             .bind(since)
             .push(" AND ");
@@ -90,14 +90,23 @@ impl Store {
             .push(" AND c.change_seq <= ")
             .bind(upto)
             .push(" AND ");
-        push_visible(&mut sql, actor);
+        push_visible_or_departed(&mut sql, actor, since);
+        sql.push(" ORDER BY c.change_seq, c.id");
         let ids: Vec<ChannelId> = sql
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(|row| parse_col(row, "id"))
             .collect::<StoreResult<_>>()?;
-        let channels = self.channels_by_id(actor, &ids).await?;
+        let mut channels = self.channels_by_id(actor, &ids).await?;
+        let departed: Vec<ChannelId> = ids
+            .iter()
+            .filter(|id| !channels.iter().any(|c| c.id == **id))
+            .copied()
+            .collect();
+        channels.extend(self.departed_channels_by_id(actor, &departed).await?);
+        // Oldest change first, as the ids came.
+        channels.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
 
         let mut sql = Sql::new("SELECT ");
         sql.push(MESSAGE_COLUMNS)

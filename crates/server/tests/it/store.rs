@@ -184,6 +184,37 @@ on_both_databases! {
         assert!(hers.iter().all(|c| c.participants.iter().any(|p| p.user_id == alice.login.user.id)));
     }
 
+    async fn a_channel_that_becomes_invisible_reaches_the_sync_once_with_its_new_state(db: Db) {
+        let server = TestServer::start(db).await;
+        let admin = server.login("admin@acme.test").await;
+        let billing = server.login("billing@acme.test").await;
+        let alice = server.login("alice@acme.test").await;
+        let ticket = new_ticket(&server, &alice, "Charged twice").await;
+        let (cursor, seen, _) = sync_all(&server, &billing, None).await;
+        assert!(seen.iter().any(|c| c.id == ticket.id), "billing sees BILLING tickets");
+
+        let moved = server
+            .call(Method::PUT, &format!("/api/chat/channels/{}/ticket", ticket.id), Some(&admin.token), Some(json!({"category": "TECHNICAL"})))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
+        post(&server, &alice, &ticket, "Any news?", None).await;
+
+        let (cursor, channels, messages) = sync_all(&server, &billing, Some(&cursor)).await;
+        let gone = channels.iter().find(|c| c.id == ticket.id).expect("the departed channel is in the sync");
+        let category = gone.ticket.as_ref().map(|t| t.category);
+        assert_eq!(category, Some(protocol::TicketCategory::Technical), "with its new state");
+        assert!(gone.last_message.is_none(), "and none of what was said after it left");
+        assert!(messages.iter().all(|m| m.channel_id != ticket.id), "{messages:?}");
+        let visibility = protocol::Role::AccountOfficer.visibility();
+        assert!(!visibility.allows(&protocol::roles::ChannelFacts::of(gone, billing.login.user.id, Some(gone.tenant_id))), "the console can tell it must drop it");
+        assert_eq!(server.call(Method::GET, &format!("/api/chat/channels/{}", ticket.id), Some(&billing.token), None).await.status, StatusCode::NOT_FOUND);
+
+        // Once told, never again: later activity in it stays out of billing's sync.
+        post(&server, &alice, &ticket, "Hello?", None).await;
+        let (_, channels, messages) = sync_all(&server, &billing, Some(&cursor)).await;
+        assert!(channels.is_empty() && messages.is_empty(), "{channels:?} {messages:?}");
+    }
+
     async fn the_queue_pages_through_everything_once(db: Db) {
         let server = TestServer::start(db).await;
         let admin = server.login("admin@acme.test").await;
