@@ -5,6 +5,7 @@ use serde_with::skip_serializing_none;
 
 /// One bad input field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
     /// The field's path in the input, in wire names (`subject`, `participantIds[1]`).
@@ -26,6 +27,7 @@ impl FieldError {
 /// The JSON body of every REST error: `{statusCode, error, message, fields?}`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// The HTTP status code.
@@ -69,6 +71,7 @@ wire_enum!(
 /// A failure as acks and console commands report it: `{code, message, fields?}`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 #[error("{message}")]
 pub struct CodedError {

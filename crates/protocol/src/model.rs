@@ -17,6 +17,7 @@ pub type Seq = i64;
 
 /// An organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     /// Its id.
@@ -29,6 +30,7 @@ pub struct Tenant {
 
 /// A tenant a user may sign in to, with the user's role there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TenantMembership {
     /// The tenant's id.
@@ -43,6 +45,7 @@ pub struct TenantMembership {
 
 /// A user as others see them: in message senders, participants and the assign picker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserSummary {
     /// Their id.
@@ -58,6 +61,7 @@ pub struct UserSummary {
 /// One message in a channel.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Its id.
@@ -87,6 +91,7 @@ pub struct Message {
 /// A user's membership of one channel.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// The user's id.
@@ -110,6 +115,7 @@ pub struct Participant {
 /// The support ticket of a SUPPORT channel.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
     /// Its id.
@@ -143,6 +149,7 @@ pub struct Ticket {
 /// A conversation, with what the queue shows of it.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Channel {
     /// Its id.

@@ -23,6 +23,7 @@ pub const NEXT_CURSOR_HEADER: &str = "X-Next-Cursor";
 /// `POST /api/auth/login`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LoginRequest {
     /// The sign-in address.
@@ -36,6 +37,7 @@ pub struct LoginRequest {
 /// The answer to a successful login.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResponse {
     /// Short-lived bearer token.
@@ -54,6 +56,7 @@ pub struct LoginResponse {
 
 /// `POST /api/auth/refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token to spend.
@@ -62,6 +65,7 @@ pub struct RefreshRequest {
 
 /// The answer to a refresh: a new pair (the old refresh token is spent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenPair {
     /// Short-lived bearer token.
@@ -74,6 +78,7 @@ pub struct TokenPair {
 
 /// `POST /api/auth/logout`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogoutRequest {
     /// The refresh token to revoke.
@@ -83,6 +88,7 @@ pub struct LogoutRequest {
 /// `GET /api/users/me`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MeResponse {
     /// The signed-in user.
@@ -98,6 +104,7 @@ pub struct MeResponse {
 /// `GET /api/users?q=&role=`: the active tenant's users, for the assign picker.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserListQuery {
     /// Matches name or email, case-insensitively.
@@ -142,9 +149,23 @@ impl FromStr for AssigneeFilter {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for AssigneeFilter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("`me`, `none` (unassigned) or a user id"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for AssigneeFilter {}
+
 /// `GET /api/chat/channels`: the queue.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChannelListQuery {
     /// Only this channel type.
@@ -169,6 +190,7 @@ pub struct ChannelListQuery {
 /// `GET /api/chat/channels/:id/messages`: a page of messages in `seq` order.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessagesQuery {
     /// Messages before this seq (older page).
@@ -182,6 +204,7 @@ pub struct MessagesQuery {
 /// `POST /api/chat/channels`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateChannelRequest {
     /// What the channel is for.
@@ -204,6 +227,7 @@ pub struct CreateChannelRequest {
 /// `POST /api/chat/channels/:id/messages`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// The text (1..10,000 characters after trimming).
@@ -216,6 +240,7 @@ pub struct SendMessageRequest {
 
 /// `PUT /api/chat/channels/:id/read`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkReadRequest {
     /// The newest seq the caller has read.
@@ -224,6 +249,7 @@ pub struct MarkReadRequest {
 
 /// `PUT /api/chat/channels/:id/escalate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EscalateRequest {
     /// Why (1..2,000 characters).
@@ -232,6 +258,7 @@ pub struct EscalateRequest {
 
 /// `PUT /api/chat/channels/:id/assign`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AssignRequest {
     /// A user of the same tenant.
@@ -241,6 +268,7 @@ pub struct AssignRequest {
 /// `PUT /api/chat/channels/:id/resolve`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResolveRequest {
     /// How it was resolved.
@@ -250,6 +278,7 @@ pub struct ResolveRequest {
 /// `PUT /api/chat/channels/:id/ticket`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateTicketRequest {
     /// New status (chat.manage or chat.resolve).
@@ -263,6 +292,7 @@ pub struct UpdateTicketRequest {
 /// `GET /api/chat/sync?since=&limit=`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SyncQuery {
     /// The cursor of the previous answer; absent for everything.
@@ -273,6 +303,7 @@ pub struct SyncQuery {
 
 /// Everything visible to the caller that changed since the cursor, oldest change first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
     /// Pass as `since` next time.
@@ -287,6 +318,7 @@ pub struct SyncResponse {
 
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HealthResponse {
     /// `ok`.

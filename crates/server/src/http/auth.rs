@@ -8,6 +8,7 @@ use axum::Json;
 use protocol::rest::{LoginRequest, LoginResponse, LogoutRequest, RefreshRequest, TokenPair};
 use protocol::{Role, Secret, Tenant, TenantId, TenantMembership, UserId, UserSummary};
 
+use super::openapi::{LoginErrors, RefreshErrors};
 use super::{ApiJson, AppState};
 use crate::auth::password;
 use crate::auth::tokens::{new_refresh_token, refresh_token_hash};
@@ -131,6 +132,8 @@ fn tenant_of(membership: &TenantMembership) -> Tenant {
 }
 
 /// `POST /api/auth/login`.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, description = "signed in", body = LoginResponse), LoginErrors))]
 #[tracing::instrument(skip_all, fields(email = %request.email))]
 pub async fn login(
     State(state): State<AppState>,
@@ -174,6 +177,8 @@ pub async fn login(
 }
 
 /// `POST /api/auth/refresh`.
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, description = "a new pair; the old refresh token is spent", body = TokenPair), RefreshErrors))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     State(state): State<AppState>,
@@ -224,6 +229,8 @@ async fn user_for_refresh(state: &AppState, user: UserId) -> ApiResult<UserRecor
 }
 
 /// `POST /api/auth/logout`: revokes the refresh token's family. Always 204.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = LogoutRequest,
+    responses((status = 204, description = "the refresh token's family is revoked"), RefreshErrors))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@
 mod auth;
 mod channels;
 mod extract;
+mod openapi;
 mod sync;
 mod users;
 
@@ -24,6 +25,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 
 pub use extract::{ApiJson, ApiQuery};
+pub use openapi::ApiDoc;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -61,6 +63,7 @@ pub fn app(state: AppState) -> Router {
     let cors = cors(&state.settings.cors_origins);
     let api = Router::new()
         .route("/health", get(health))
+        .route("/openapi.json", get(openapi::document))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
@@ -118,6 +121,8 @@ fn cors(origins: &[String]) -> CorsLayer {
         .expose_headers([HeaderName::from_static("x-next-cursor"), REQUEST_ID])
 }
 
+#[utoipa::path(get, path = "/api/health", tag = "platform",
+    responses((status = 200, description = "the server is up", body = HealthResponse)))]
 async fn health() -> Json<HealthResponse> {
     Json(HealthResponse {
         status: "ok".to_owned(),

@@ -8,9 +8,11 @@
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
+//! - `openapi`: the document lists exactly the contract's routes, and each is served.
 
 mod auth;
 mod cross_tenant;
+mod openapi;
 mod roles;
 mod store;
 mod support;
