@@ -5,7 +5,9 @@
 //! - `demo`: run Switchboard (under Xvfb when there is no display).
 //! - `services`: start PostgreSQL and Redis for the tests and print their URLs.
 //! - `test`: every check and test: formatting, clippy, unit, integration and end-to-end.
+//! - `bench`: the benchmarks, writing their results files.
 
+mod bench;
 mod demo;
 mod prerequisites;
 mod services;
@@ -25,6 +27,7 @@ commands:
   demo      run Switchboard (under Xvfb when there is no display)
   services  start PostgreSQL and Redis for the tests and print their URLs
   test      run every check and test (fmt, clippy, unit, integration, end-to-end)
+  bench     run the benchmarks (release builds) and write their results files
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("services") => services::run(),
         Some("test") => test::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

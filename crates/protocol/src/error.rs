@@ -63,6 +63,8 @@ wire_enum!(
         RateLimited = "RATE_LIMITED",
         /// The platform cannot be reached.
         Offline = "OFFLINE",
+        /// The platform is overloaded for a moment; try again shortly.
+        Busy = "BUSY",
         /// Something failed on the other side; the message says what.
         Internal = "INTERNAL",
     }

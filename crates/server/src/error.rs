@@ -33,6 +33,9 @@ pub enum ApiError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {0} seconds")]
     RateLimited(u64),
+    /// The database stayed locked or out of connections for too long; try again shortly.
+    #[error("the platform is busy; try again in a moment")]
+    Busy,
     /// Something failed on our side.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -57,6 +60,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +96,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::Invalid,
             Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::Busy => ErrorCode::Busy,
             Self::Internal(_) => ErrorCode::Internal,
         };
         let body = self.body();
@@ -110,6 +115,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(why) => Self::Conflict(why),
             StoreError::Forbidden(why) => Self::Forbidden(why),
             StoreError::Invalid(fields) => Self::Invalid(fields),
+            busy if busy.is_busy() => {
+                tracing::warn!(error = %busy, "database busy");
+                Self::Busy
+            }
             other => Self::Internal(other.into()),
         }
     }
@@ -121,10 +130,13 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{source:#}"), "request failed");
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited(seconds) = self {
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        let retry_after = match self {
+            Self::RateLimited(seconds) => Some(seconds),
+            Self::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

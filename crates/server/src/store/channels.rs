@@ -18,6 +18,7 @@ use super::rows::{
     self, CHANNEL_COLUMNS, CHANNEL_JOINS, PARTICIPANT_COLUMNS, PARTICIPANT_JOINS, UNREAD_COLUMN,
 };
 use super::sql::Sql;
+use super::users::{members_of, user_summary};
 use super::visibility::{push_tenant_scope, push_visible};
 use super::{
     new_id, next_change, now_micros, parse_col, parse_opt_col, Store, StoreError, StoreResult,
@@ -539,15 +540,13 @@ impl Store {
             )])
         };
         // A member of the channel's tenant, or a platform administrator.
-        if self
-            .members_of(action.state.tenant_id, &[member])
+        if members_of(&mut *action.tx, action.state.tenant_id, &[member])
             .await?
             .is_empty()
         {
             return Err(no_such_user());
         }
-        let assignee = self
-            .user_summary(action.state.tenant_id, member)
+        let assignee = user_summary(&mut *action.tx, action.state.tenant_id, member)
             .await?
             .ok_or_else(no_such_user)?;
         action
@@ -583,7 +582,7 @@ impl Store {
         .await?;
         let text = format!(
             "{} assigned this to {}.",
-            self.display_name(actor.user_id()).await?,
+            display_name(&mut action.tx, actor.user_id()).await?,
             assignee.name
         );
         self.finish_action(
@@ -652,7 +651,7 @@ impl Store {
         let reason = reason.trim();
         let text = format!(
             "{} escalated this to platform support: {reason}",
-            self.display_name(actor.user_id()).await?
+            display_name(&mut action.tx, actor.user_id()).await?
         );
         let event =
             serde_json::json!({"event": "escalated", "reason": reason, "escalatedTo": super_admin});
@@ -691,7 +690,7 @@ impl Store {
             .push(" WHERE channel_id = ")
             .bind(id.to_string());
         sql.execute(&mut *action.tx).await?;
-        let name = self.display_name(actor.user_id()).await?;
+        let name = display_name(&mut action.tx, actor.user_id()).await?;
         let text = match &resolution {
             Some(resolution) => format!("{name} resolved this: {resolution}"),
             None => format!("{name} resolved this."),
@@ -729,7 +728,7 @@ impl Store {
             .await?;
         let text = format!(
             "{} reopened this.",
-            self.display_name(actor.user_id()).await?
+            display_name(&mut action.tx, actor.user_id()).await?
         );
         self.finish_action(
             action,
@@ -797,7 +796,7 @@ impl Store {
         }
         let text = format!(
             "{} set the {}.",
-            self.display_name(actor.user_id()).await?,
+            display_name(&mut action.tx, actor.user_id()).await?,
             changes.join(", ")
         );
         let event = serde_json::json!({"event": "ticket_updated", "status": update.status, "priority": update.priority, "category": update.category});
@@ -822,7 +821,7 @@ impl Store {
             .await?;
         let text = format!(
             "{} archived this.",
-            self.display_name(actor.user_id()).await?
+            display_name(&mut action.tx, actor.user_id()).await?
         );
         self.finish_action(
             action,
@@ -833,16 +832,19 @@ impl Store {
         )
         .await
     }
-
-    async fn display_name(&self, user: UserId) -> StoreResult<String> {
-        let mut sql = Sql::new("SELECT name FROM users WHERE id = ");
-        sql.bind(user.to_string());
-        let row = sql.fetch_one(&self.pool).await?;
-        Ok(row.try_get("name")?)
-    }
 }
 
 /// Adds `user` to the channel, or brings them back if they had left.
+/// The user's display name, read inside the action's transaction: a query on the pool
+/// while holding SQLite's write lock can wait forever for a connection held by a writer
+/// that waits for this lock.
+async fn display_name(tx: &mut Transaction<'static, Any>, user: UserId) -> StoreResult<String> {
+    let mut sql = Sql::new("SELECT name FROM users WHERE id = ");
+    sql.bind(user.to_string());
+    let row = sql.fetch_one(&mut **tx).await?;
+    Ok(row.try_get("name")?)
+}
+
 pub(super) async fn add_participant(
     tx: &mut Transaction<'static, Any>,
     channel: ChannelId,

@@ -80,6 +80,22 @@ pub struct Store {
     backend: Backend,
 }
 
+impl StoreError {
+    /// The database was locked, or no connection freed up, for longer than the wait
+    /// allows: a passing overload, not a fault. SQLite's BUSY and LOCKED, PostgreSQL's
+    /// serialization failure, deadlock and lock timeout.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::PoolTimedOut) => true,
+            Self::Database(sqlx::Error::Database(error)) => matches!(
+                error.code().as_deref(),
+                Some("5" | "6" | "261" | "517" | "40001" | "40P01" | "55P03")
+            ),
+            _ => false,
+        }
+    }
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://file?mode=rwc`, `sqlite::memory:`, `postgres://…`).
     pub async fn connect(url: &str) -> StoreResult<Self> {

@@ -4,7 +4,7 @@
 use protocol::rest::UserListQuery;
 use protocol::{Role, Tenant, TenantId, TenantMembership, UserId, UserSummary};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Executor, Row};
 
 use super::sql::Sql;
 use super::{new_id, now_micros, parse_col, Store, StoreError, StoreResult};
@@ -262,19 +262,7 @@ impl Store {
         tenant: TenantId,
         users: &[UserId],
     ) -> StoreResult<Vec<(UserId, Role)>> {
-        let ids: Vec<String> = users.iter().map(|u| u.to_string()).collect();
-        let mut sql = Sql::new(
-            "SELECT u.id AS user_id, CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE ut.role END AS role \
-             FROM users u LEFT JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ",
-        );
-        sql.bind(tenant.to_string())
-            .push(" WHERE (u.is_super_admin = 1 OR ut.role IS NOT NULL) AND u.id IN ")
-            .bind_list(ids);
-        sql.fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| Ok((parse_col(row, "user_id")?, parse_col(row, "role")?)))
-            .collect()
+        members_of(&self.pool, tenant, users).await
     }
 
     /// One user as the actor's tenant sees them, if they belong to it.
@@ -283,21 +271,59 @@ impl Store {
         tenant: TenantId,
         user: UserId,
     ) -> StoreResult<Option<UserSummary>> {
-        let mut sql = Sql::new(
-            "SELECT u.id, u.email, u.name, CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' \
-             ELSE (SELECT ut.role FROM user_tenants ut WHERE ut.user_id = u.id AND ut.tenant_id = ",
-        );
-        sql.bind(tenant.to_string())
-            .push(") END AS role FROM users u WHERE u.id = ")
-            .bind(user.to_string());
-        sql.fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(|row| summary_from_row(row, ""))
-            .transpose()
+        user_summary(&self.pool, tenant, user).await
     }
 }
 
+// Inside a transaction, read through it: a query on the pool while holding SQLite's write
+// lock can wait forever for a connection held by a writer that waits for this lock.
+
+/// [`Store::members_of`], through `executor`.
+pub(super) async fn members_of<'e, E>(
+    executor: E,
+    tenant: TenantId,
+    users: &[UserId],
+) -> StoreResult<Vec<(UserId, Role)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let ids: Vec<String> = users.iter().map(|u| u.to_string()).collect();
+    let mut sql = Sql::new(
+        "SELECT u.id AS user_id, CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE ut.role END AS role \
+         FROM users u LEFT JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ",
+    );
+    sql.bind(tenant.to_string())
+        .push(" WHERE (u.is_super_admin = 1 OR ut.role IS NOT NULL) AND u.id IN ")
+        .bind_list(ids);
+    sql.fetch_all(executor)
+        .await?
+        .iter()
+        .map(|row| Ok((parse_col(row, "user_id")?, parse_col(row, "role")?)))
+        .collect()
+}
+
+/// [`Store::user_summary`], through `executor`.
+pub(super) async fn user_summary<'e, E>(
+    executor: E,
+    tenant: TenantId,
+    user: UserId,
+) -> StoreResult<Option<UserSummary>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut sql = Sql::new(
+        "SELECT u.id, u.email, u.name, CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' \
+         ELSE (SELECT ut.role FROM user_tenants ut WHERE ut.user_id = u.id AND ut.tenant_id = ",
+    );
+    sql.bind(tenant.to_string())
+        .push(") END AS role FROM users u WHERE u.id = ")
+        .bind(user.to_string());
+    sql.fetch_optional(executor)
+        .await?
+        .as_ref()
+        .map(|row| summary_from_row(row, ""))
+        .transpose()
+}
 fn user_record(row: &AnyRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         id: parse_col(row, "id")?,

@@ -184,6 +184,38 @@ on_both_databases! {
         assert!(hers.iter().all(|c| c.participants.iter().any(|p| p.user_id == alice.login.user.id)));
     }
 
+    async fn many_concurrent_actions_all_succeed(db: Db) {
+        // More writers at once than SQLite's pool has connections: no action may wait on
+        // the pool while it holds the write lock, or they all stall and fail.
+        let server = TestServer::start(db).await;
+        let admin = server.login("admin@acme.test").await;
+        let open: Vec<Channel> = server.queue(&admin).await.into_iter().filter(|c| matches!(c.status, ChannelStatus::Active | ChannelStatus::Escalated)).take(24).collect();
+        assert_eq!(open.len(), 24, "the demo has enough open channels");
+        let mut calls = tokio::task::JoinSet::new();
+        for (n, channel) in open.iter().enumerate() {
+            let http = server.http.clone();
+            let base = server.base.clone();
+            let token = admin.token.clone();
+            let id = channel.id;
+            let admin_id = admin.login.user.id;
+            calls.spawn(async move {
+                let request = if n % 2 == 0 {
+                    http.put(format!("{base}/api/chat/channels/{id}/assign")).json(&json!({"teamMemberId": admin_id}))
+                } else {
+                    http.post(format!("{base}/api/chat/channels/{id}/messages")).json(&json!({"content": format!("reply {n}")}))
+                };
+                let response = request.bearer_auth(token).send().await.expect("an answer");
+                (response.status(), response.text().await.unwrap_or_default())
+            });
+        }
+        while let Some(done) = calls.join_next().await {
+            let (status, body) = done.expect("the call ran");
+            assert!(status.is_success(), "{status} {body}");
+        }
+        let assigned = server.queue(&admin).await.iter().filter(|c| c.assigned_to == Some(admin.login.user.id)).count();
+        assert!(assigned >= 12, "{assigned}");
+    }
+
     async fn a_channel_that_becomes_invisible_reaches_the_sync_once_with_its_new_state(db: Db) {
         let server = TestServer::start(db).await;
         let admin = server.login("admin@acme.test").await;

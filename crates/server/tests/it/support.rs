@@ -89,6 +89,11 @@ impl TestServer {
 
     /// Starts a server, letting the test adjust its settings.
     pub async fn start_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> Self {
+        // The server's logs, when RUST_LOG asks for them.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let (database_url, dir) = fresh_database(db).await;
         let mut settings = Settings::new(
             database_url.clone(),
