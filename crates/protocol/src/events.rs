@@ -63,15 +63,39 @@ pub struct HandshakeAuth {
     pub token: crate::secret::Secret,
 }
 
-/// The data of a refused handshake (`connect_error`).
+/// The data of a refused handshake (`connect_error`). Socket.IO carries only a `message`
+/// there, so the reason's code leads it: `"TOKEN_EXPIRED: the access token has expired"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectErrorData {
-    /// `MISSING_TOKEN`, `INVALID_TOKEN` or `TOKEN_EXPIRED`.
-    pub code: ErrorCode,
-    /// Why, in words.
+    /// `<CODE>: <why, in words>`; the code is `MISSING_TOKEN`, `INVALID_TOKEN` or
+    /// `TOKEN_EXPIRED`.
     pub message: String,
 }
+
+impl ConnectErrorData {
+    /// The refusal for `code`, explained by `text`.
+    pub fn new(code: ErrorCode, text: &str) -> Self {
+        Self {
+            message: format!("{code}: {text}"),
+        }
+    }
+
+    /// The code the message starts with, if it starts with one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.message
+            .split_once(": ")
+            .and_then(|(code, _)| code.parse().ok())
+    }
+}
+
+impl std::fmt::Display for ConnectErrorData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConnectErrorData {}
 
 /// `join_channel`, `leave_channel`, `typing`, `stop_typing`, `joined_channel`, `left_channel`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

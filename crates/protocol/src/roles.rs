@@ -122,7 +122,8 @@ pub struct Visibility {
 /// What is known about a channel when deciding whether a user sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChannelFacts {
-    /// The channel belongs to the user's active tenant.
+    /// The channel belongs to the user's active tenant (always, in a session over every
+    /// tenant).
     pub same_tenant: bool,
     /// The user is a participant who has not left.
     pub is_participant: bool,
@@ -153,8 +154,9 @@ impl Visibility {
     /// server's SQL predicate must agree with it.
     pub fn allows(&self, channel: &ChannelFacts) -> bool {
         match self.scope {
-            VisibilityScope::AllTenants => true,
-            VisibilityScope::Tenant => channel.same_tenant,
+            // A super admin's session spans every tenant unless it signed in to one;
+            // `same_tenant` holds for every channel in the former.
+            VisibilityScope::AllTenants | VisibilityScope::Tenant => channel.same_tenant,
             VisibilityScope::Own => {
                 channel.same_tenant
                     && (channel.is_participant

@@ -193,6 +193,16 @@ impl Validate for MarkReadRequest {
     }
 }
 
+impl Validate for crate::events::ReadMarker {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut problems = Problems::default();
+        if self.seq < 0 {
+            problems.add("seq", "must not be negative");
+        }
+        problems.finish()
+    }
+}
+
 impl Validate for EscalateRequest {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut problems = Problems::default();
@@ -258,7 +268,8 @@ valid_by_shape!(
     crate::rest::RefreshRequest,
     crate::rest::LogoutRequest,
     crate::rest::AssignRequest,
-    crate::rest::UserListQuery
+    crate::rest::UserListQuery,
+    crate::events::ChannelRef
 );
 
 impl Validate for SyncQuery {

@@ -8,6 +8,7 @@
 //! - [`auth`]: argon2id passwords, JWT access tokens, rotating refresh tokens, rate limits.
 //! - [`store`]: SQLite and PostgreSQL through one portable implementation.
 //! - [`http`]: the axum router of every REST route of PLATFORM.md.
+//! - [`gateway`]: Socket.IO `/chat` on the same port, optionally shared through Redis.
 //!
 //! Roles, permissions and input rules come from [`protocol`], the one table both ends share.
 
@@ -15,6 +16,7 @@ pub mod actor;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod gateway;
 pub mod http;
 pub mod settings;
 pub mod store;
@@ -39,6 +41,9 @@ pub enum LaunchError {
     /// Seeding the demo data failed.
     #[error("cannot seed the demo data: {0}")]
     Demo(#[from] demo::DemoError),
+    /// The real-time gateway could not start.
+    #[error("cannot start the gateway: {0}")]
+    Gateway(#[from] gateway::GatewayError),
     /// Serving failed.
     #[error("serving failed: {0}")]
     Serve(#[from] std::io::Error),
@@ -64,7 +69,26 @@ pub async fn launch(
     let store = open_store(&settings).await?;
     let address = listener.local_addr()?;
     tracing::info!(%address, settings = ?settings, "serving");
-    let router = app(AppState::new(store.clone(), settings));
+    let redis = settings
+        .redis_url
+        .clone()
+        .map(|url| (url, settings.redis_prefix.clone()));
+    let state = AppState::new(store.clone(), settings);
+    let gateway = gateway::GatewayState {
+        store: store.clone(),
+        keys: state.keys.clone(),
+        events: state.events.clone(),
+    };
+    let events = state.events.clone();
+    let redis = redis
+        .as_ref()
+        .map(|(url, prefix)| (url.as_str(), prefix.as_str()));
+    let router = gateway::attach(app(state), gateway, redis).await?;
+    // Open sockets would hold the graceful shutdown forever: close them first.
+    let shutdown = async move {
+        shutdown.await;
+        events.close().await;
+    };
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

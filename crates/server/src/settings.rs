@@ -15,6 +15,8 @@ pub struct Settings {
     pub database_url: String,
     /// Redis, for sharing rooms between nodes.
     pub redis_url: Option<String>,
+    /// The prefix of the Redis channels: nodes with the same prefix form one cluster.
+    pub redis_prefix: String,
     /// The key access tokens are signed with.
     pub jwt_secret: Secret,
     /// Seed the demo tenants, users and tickets into an empty database.
@@ -40,6 +42,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             database_url: database_url.into(),
             redis_url: None,
+            redis_prefix: "switchboard".to_owned(),
             jwt_secret,
             demo: false,
             cors_origins: Vec::new(),

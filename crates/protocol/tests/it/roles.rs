@@ -128,8 +128,11 @@ fn everyone_sees_their_own_and_assigned_channels(
     assert!(role.visibility().allows(&assigned));
 }
 
+/// No role sees another tenant's channel from a session of its own tenant, not even as a
+/// participant; only a super admin's session over every tenant (where every channel counts
+/// as its tenant's, see `ChannelFacts::of`) sees them all.
 #[rstest]
-fn only_super_admin_sees_other_tenants(
+fn no_session_sees_outside_its_tenant(
     #[values(
         Role::SuperAdmin,
         Role::OrgAdmin,
@@ -149,7 +152,23 @@ fn only_super_admin_sees_other_tenants(
         channel_type: ChannelType::Tournament,
         ticket_category: Some(TicketCategory::TournamentIssue),
     };
-    assert_eq!(role.visibility().allows(&foreign), role == Role::SuperAdmin);
+    assert!(!role.visibility().allows(&foreign));
+}
+
+#[test]
+fn a_super_admin_session_over_every_tenant_sees_every_channel() {
+    let channel: protocol::Channel =
+        serde_json::from_str(include_str!("../fixtures/model/channel.json"))
+            .expect("the channel fixture");
+    let stranger = protocol::UserId::from(uuid::Uuid::new_v4());
+    let everywhere = ChannelFacts::of(&channel, stranger, None);
+    assert!(Role::SuperAdmin.visibility().allows(&everywhere));
+    let elsewhere = ChannelFacts::of(
+        &channel,
+        stranger,
+        Some(protocol::TenantId::from(uuid::Uuid::new_v4())),
+    );
+    assert!(!Role::SuperAdmin.visibility().allows(&elsewhere));
 }
 
 #[test]

@@ -15,6 +15,7 @@ use super::openapi::{ChannelActionErrors, ChannelReadErrors, CreateErrors, ReadE
 use super::{ApiJson, ApiQuery, AppState};
 use crate::actor::Actor;
 use crate::error::ApiResult;
+use crate::gateway::ChangeKind;
 
 /// `GET /api/chat/channels`.
 #[utoipa::path(get, path = "/api/chat/channels", tag = "chat", security(("bearer" = [])), params(ChannelListQuery),
@@ -44,6 +45,7 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateChannelRequest>,
 ) -> ApiResult<(StatusCode, Json<Channel>)> {
     let channel = state.store.create_channel(&actor, &request).await?;
+    state.events.channel_created(&actor, &channel).await;
     Ok((StatusCode::CREATED, Json(channel)))
 }
 
@@ -85,6 +87,7 @@ pub async fn send(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let outcome = state.store.send_message(&actor, id.0, &request).await?;
     let status = if outcome.created {
+        state.events.message_posted(&actor, &outcome.message).await;
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -102,7 +105,8 @@ pub async fn mark_read(
     id: ChannelPath,
     ApiJson(request): ApiJson<MarkReadRequest>,
 ) -> ApiResult<StatusCode> {
-    state.store.mark_read(&actor, id.0, request.seq).await?;
+    let seq = state.store.mark_read(&actor, id.0, request.seq).await?;
+    state.events.read_moved(actor.user_id(), id.0, seq).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -117,6 +121,10 @@ pub async fn escalate(
     ApiJson(request): ApiJson<EscalateRequest>,
 ) -> ApiResult<Json<Channel>> {
     let change = state.store.escalate(&actor, id.0, &request.reason).await?;
+    state
+        .events
+        .channel_changed(&actor, &change, ChangeKind::Escalated)
+        .await;
     Ok(Json(change.channel))
 }
 
@@ -134,6 +142,10 @@ pub async fn assign(
         .store
         .assign(&actor, id.0, request.team_member_id)
         .await?;
+    state
+        .events
+        .channel_changed(&actor, &change, ChangeKind::Assigned)
+        .await;
     Ok(Json(change.channel))
 }
 
@@ -151,6 +163,10 @@ pub async fn resolve(
         .store
         .resolve(&actor, id.0, request.resolution.as_deref())
         .await?;
+    state
+        .events
+        .channel_changed(&actor, &change, ChangeKind::Updated)
+        .await;
     Ok(Json(change.channel))
 }
 
@@ -163,7 +179,12 @@ pub async fn reopen(
     actor: Actor,
     id: ChannelPath,
 ) -> ApiResult<Json<Channel>> {
-    Ok(Json(state.store.reopen(&actor, id.0).await?.channel))
+    let change = state.store.reopen(&actor, id.0).await?;
+    state
+        .events
+        .channel_changed(&actor, &change, ChangeKind::Updated)
+        .await;
+    Ok(Json(change.channel))
 }
 
 /// `PUT /api/chat/channels/{id}/ticket`.
@@ -176,13 +197,14 @@ pub async fn update_ticket(
     id: ChannelPath,
     ApiJson(request): ApiJson<UpdateTicketRequest>,
 ) -> ApiResult<Json<Channel>> {
-    Ok(Json(
-        state
-            .store
-            .update_ticket(&actor, id.0, &request)
-            .await?
-            .channel,
-    ))
+    let change = state.store.update_ticket(&actor, id.0, &request).await?;
+    let kind = if request.category.is_some() {
+        ChangeKind::Recategorised
+    } else {
+        ChangeKind::Updated
+    };
+    state.events.channel_changed(&actor, &change, kind).await;
+    Ok(Json(change.channel))
 }
 
 /// `DELETE /api/chat/channels/{id}`: archives.
@@ -194,6 +216,10 @@ pub async fn archive(
     actor: Actor,
     id: ChannelPath,
 ) -> ApiResult<StatusCode> {
-    state.store.archive(&actor, id.0).await?;
+    let change = state.store.archive(&actor, id.0).await?;
+    state
+        .events
+        .channel_changed(&actor, &change, ChangeKind::Updated)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }

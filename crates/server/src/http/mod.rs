@@ -21,6 +21,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::{LoginLimiter, TokenKeys};
 use crate::error::ApiError;
+use crate::gateway::Events;
 use crate::settings::Settings;
 use crate::store::Store;
 
@@ -38,12 +39,15 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// The configuration.
     pub settings: Arc<Settings>,
+    /// Tells sockets what REST calls changed.
+    pub events: Events,
 }
 
 impl AppState {
     /// State over `store` configured by `settings`.
     pub fn new(store: Store, settings: Settings) -> Self {
         Self {
+            events: Events::new(store.clone()),
             keys: TokenKeys::new(&settings.jwt_secret, settings.access_token_ttl),
             limiter: Arc::new(LoginLimiter::new(
                 settings.login_attempts,

@@ -294,6 +294,28 @@ impl Store {
         Ok(channels)
     }
 
+    /// The tenant and current participants of channel `id`, if the actor may see it.
+    pub async fn members(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+    ) -> StoreResult<(TenantId, Vec<UserId>)> {
+        let mut sql = Sql::new(
+            "SELECT c.tenant_id, p.user_id FROM channels c \
+             LEFT JOIN participants p ON p.channel_id = c.id AND p.left_at IS NULL WHERE c.id = ",
+        );
+        sql.bind(id.to_string()).push(" AND ");
+        push_visible(&mut sql, actor);
+        let rows = sql.fetch_all(&self.pool).await?;
+        let first = rows.first().ok_or(StoreError::NotFound("channel"))?;
+        let tenant = parse_col(first, "tenant_id")?;
+        let members = rows
+            .iter()
+            .map(|row| parse_opt_col(row, "user_id"))
+            .collect::<StoreResult<Vec<Option<UserId>>>>()?;
+        Ok((tenant, members.into_iter().flatten().collect()))
+    }
+
     /// Fills in the current participants of `channels`, in one query.
     async fn attach_participants(&self, channels: &mut [Channel]) -> StoreResult<()> {
         if channels.is_empty() {

@@ -1,0 +1,238 @@
+//! The `/chat` events a socket may send, each checked against the same store code, role
+//! table and visibility predicate as REST.
+
+use std::sync::Arc;
+
+use protocol::error::{CodedError, ErrorCode};
+use protocol::events::{
+    name as names, ChannelRef, Empty, ReadMarker, SendMessagePayload, SentMessage, UserStopTyping,
+    UserTyping,
+};
+use protocol::rest::SendMessageRequest;
+use protocol::validate::Validate;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{SocketRef, State, TryData};
+use socketioxide::ParserError;
+
+use super::reply::Reply;
+use super::session::SocketSession;
+use super::{rooms, GatewayState};
+use crate::error::ApiError;
+
+/// Registers the event handlers of a socket that passed the handshake.
+pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
+    socket.on(names::JOIN_CHANNEL, join_channel::<A>);
+    socket.on(names::LEAVE_CHANNEL, leave_channel::<A>);
+    socket.on(names::SEND_MESSAGE, send_message::<A>);
+    socket.on(names::TYPING, typing::<A>);
+    socket.on(names::STOP_TYPING, stop_typing::<A>);
+    socket.on(names::MARK_READ, mark_read::<A>);
+    socket.on_disconnect(on_disconnect::<A>);
+}
+
+async fn on_disconnect<A: Adapter>(socket: SocketRef<A>) {
+    if let Some(session) = socket.extensions.get::<Arc<SocketSession>>() {
+        session.end();
+        tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket left");
+    }
+}
+
+fn session<A: Adapter>(socket: &SocketRef<A>) -> Result<Arc<SocketSession>, CodedError> {
+    socket
+        .extensions
+        .get::<Arc<SocketSession>>()
+        .ok_or_else(|| CodedError {
+            code: ErrorCode::Unauthorized,
+            message: "this socket has no session".to_owned(),
+            fields: None,
+        })
+}
+
+/// Decodes and validates an event's payload; errors name the field.
+fn decode<T: DeserializeOwned + Validate>(
+    data: Result<Value, ParserError>,
+) -> Result<T, CodedError> {
+    let value = data.map_err(|_| ApiError::invalid("payload", "must be a JSON object").coded())?;
+    let payload: T = protocol::json::from_value(value)
+        .map_err(|error| ApiError::Invalid(vec![error.into_field_error()]).coded())?;
+    payload
+        .validate()
+        .map_err(|fields| ApiError::Invalid(fields).coded())?;
+    Ok(payload)
+}
+
+fn coded(error: impl Into<ApiError>) -> CodedError {
+    error.into().coded()
+}
+
+async fn join_channel<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    reply: Reply<A>,
+    State(state): State<GatewayState>,
+) {
+    let outcome = async {
+        let session = session(&socket)?;
+        let target: ChannelRef = decode(data)?;
+        // The same answer for a channel out of sight as for one that does not exist.
+        state
+            .store
+            .get_channel(&session.actor, target.channel_id)
+            .await
+            .map_err(coded)?;
+        socket.join(rooms::channel(target.channel_id));
+        if socket.emit(names::JOINED_CHANNEL, &target).is_err() {
+            tracing::debug!(socket = %socket.id, "joined_channel not sent");
+        }
+        Ok(Empty {})
+    };
+    reply.result(outcome.await);
+}
+
+async fn leave_channel<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    reply: Reply<A>,
+) {
+    let outcome = (|| {
+        session(&socket)?;
+        let target: ChannelRef = decode(data)?;
+        socket.leave(rooms::channel(target.channel_id));
+        if socket.emit(names::LEFT_CHANNEL, &target).is_err() {
+            tracing::debug!(socket = %socket.id, "left_channel not sent");
+        }
+        Ok(Empty {})
+    })();
+    reply.result(outcome);
+}
+
+async fn send_message<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    reply: Reply<A>,
+    State(state): State<GatewayState>,
+) {
+    let outcome = async {
+        let session = session(&socket)?;
+        let payload: SendMessagePayload = decode(data)?;
+        let request = SendMessageRequest {
+            content: payload.content,
+            metadata: payload.metadata,
+            client_message_id: payload.client_message_id,
+        };
+        let sent = state
+            .store
+            .send_message(&session.actor, payload.channel_id, &request)
+            .await
+            .map_err(coded)?;
+        if sent.created {
+            state
+                .events
+                .message_posted(&session.actor, &sent.message)
+                .await;
+        }
+        Ok(SentMessage {
+            message: sent.message,
+        })
+    };
+    reply.result(outcome.await);
+}
+
+/// `typing` and `stop_typing`: only into channels the user may see, at a bounded rate;
+/// the room hears it, the user's own sockets do not.
+async fn typing_event<A: Adapter>(
+    socket: &SocketRef<A>,
+    data: Result<Value, ParserError>,
+    state: &GatewayState,
+    started: bool,
+) -> Result<Empty, CodedError> {
+    let session = session(socket)?;
+    let target: ChannelRef = decode(data)?;
+    if !session.allow_typing() {
+        return Err(ApiError::RateLimited(5).coded());
+    }
+    state
+        .store
+        .get_channel(&session.actor, target.channel_id)
+        .await
+        .map_err(coded)?;
+    let user = session.actor.user_id();
+    let to = socket
+        .to(rooms::channel(target.channel_id))
+        .except(rooms::user(user));
+    let sent = if started {
+        to.emit(
+            names::USER_TYPING,
+            &UserTyping {
+                channel_id: target.channel_id,
+                user_id: user,
+                user_name: session.name.clone(),
+            },
+        )
+        .await
+    } else {
+        to.emit(
+            names::USER_STOP_TYPING,
+            &UserStopTyping {
+                channel_id: target.channel_id,
+                user_id: user,
+            },
+        )
+        .await
+    };
+    if let Err(error) = sent {
+        tracing::debug!(%error, "typing broadcast incomplete");
+    }
+    Ok(Empty {})
+}
+
+async fn typing<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    reply: Reply<A>,
+    State(state): State<GatewayState>,
+) {
+    reply.result(typing_event(&socket, data, &state, true).await);
+}
+
+async fn stop_typing<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    reply: Reply<A>,
+    State(state): State<GatewayState>,
+) {
+    reply.result(typing_event(&socket, data, &state, false).await);
+}
+
+async fn mark_read<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    reply: Reply<A>,
+    State(state): State<GatewayState>,
+) {
+    let outcome = async {
+        let session = session(&socket)?;
+        let marker: ReadMarker = decode(data)?;
+        let seq = state
+            .store
+            .mark_read(&session.actor, marker.channel_id, marker.seq)
+            .await
+            .map_err(coded)?;
+        let moved = ReadMarker {
+            channel_id: marker.channel_id,
+            seq,
+        };
+        // The user's other sockets: this one has the ack.
+        if let Err(error) = socket
+            .to(rooms::user(session.actor.user_id()))
+            .emit(names::READ_UPDATED, &moved)
+            .await
+        {
+            tracing::debug!(%error, "read_updated broadcast incomplete");
+        }
+        Ok(Empty {})
+    };
+    reply.result(outcome.await);
+}

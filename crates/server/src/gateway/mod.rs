@@ -1,0 +1,118 @@
+//! The real-time gateway: Socket.IO namespace `/chat` on path `/socket.io`, on the same
+//! port as the REST API, over socketioxide.
+//!
+//! - [`session`]: the token handshake and the session's end at token expiry.
+//! - [`handlers`]: the client → server events.
+//! - [`events`]: [`Events`], the broadcaster REST handlers and socket handlers share.
+//! - [`rooms`]: room names and audiences, held to the visibility rule.
+//! - [`reply`]: acks, and `error` events for failures without one.
+//!
+//! With a Redis URL, nodes share rooms and broadcasts through `socketioxide-redis`.
+
+mod events;
+mod handlers;
+mod reply;
+pub mod rooms;
+mod session;
+
+use std::time::Duration;
+
+use axum::Router;
+use protocol::events::NAMESPACE;
+use socketioxide::handler::ConnectHandler;
+use socketioxide::SocketIo;
+use socketioxide_redis::drivers::redis::redis_client as redis;
+use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
+
+pub use events::{ChangeKind, Events};
+
+use crate::auth::TokenKeys;
+use crate::store::Store;
+
+/// Per-socket outgoing queue, in packets. A client that stops reading loses what does not
+/// fit (logged) and is dropped by the ping timeout; it catches up through sync.
+pub const SOCKET_BUFFER_PACKETS: usize = 256;
+
+/// The largest packet a client may send: a message of 10,000 characters and its metadata
+/// fit with room to spare.
+const MAX_PAYLOAD_BYTES: u64 = 128 * 1024;
+
+/// What the event handlers reach.
+#[derive(Debug, Clone)]
+pub struct GatewayState {
+    /// The data.
+    pub store: Store,
+    /// Checks handshake tokens.
+    pub keys: TokenKeys,
+    /// The broadcaster.
+    pub events: Events,
+}
+
+/// Why the gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    /// Redis could not be reached or refused the adapter.
+    #[error("cannot use Redis at {url}: {source}")]
+    Redis {
+        /// The URL, without credentials.
+        url: String,
+        /// What Redis said.
+        source: redis::RedisError,
+    },
+    /// The namespace could not be set up on the adapter.
+    #[error("cannot open the /chat namespace: {0}")]
+    Namespace(String),
+}
+
+/// Adds the gateway to `router` and connects `state.events` to it; with `redis` (URL and
+/// channel prefix), through the Redis adapter.
+pub async fn attach(
+    router: Router,
+    state: GatewayState,
+    redis: Option<(&str, &str)>,
+) -> Result<Router, GatewayError> {
+    let events = state.events.clone();
+    let builder = SocketIo::builder()
+        .req_path(protocol::events::PATH)
+        .max_buffer_size(SOCKET_BUFFER_PACKETS)
+        .max_payload(MAX_PAYLOAD_BYTES)
+        .connect_timeout(Duration::from_secs(10))
+        .with_state(state);
+    match redis {
+        None => {
+            let (layer, io) = builder.build_layer();
+            io.ns(NAMESPACE, handlers::on_connect.with(session::authenticate));
+            events.connect(events::Io::Local(io));
+            Ok(router.layer(layer))
+        }
+        Some((url, prefix)) => {
+            let shown = crate::settings::redact_url(url);
+            let redis_error = |source| GatewayError::Redis {
+                url: shown.clone(),
+                source,
+            };
+            // The adapter's pub/sub shares one multiplexed connection, which needs RESP3.
+            let url = if url.contains("protocol=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&protocol=resp3")
+            } else {
+                format!("{url}?protocol=resp3")
+            };
+            let client = redis::Client::open(url).map_err(redis_error)?;
+            let config = RedisAdapterConfig::new().with_prefix(prefix.to_owned());
+            let adapter = RedisAdapterCtr::new_with_redis_config(&client, config)
+                .await
+                .map_err(redis_error)?;
+            let (layer, io) = builder
+                .with_adapter::<RedisAdapter<_>>(adapter)
+                .build_layer();
+            io.ns(NAMESPACE, handlers::on_connect.with(session::authenticate))
+                .await
+                .map_err(|e| GatewayError::Namespace(e.to_string()))?;
+            events.connect(events::Io::Redis(io));
+            tracing::info!(redis = %shown, "sharing rooms through Redis");
+            Ok(router.layer(layer))
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The handshake: who a socket is, from its access token alone (`auth.token`, or the
+//! `token` query parameter), and the end of its session when that token expires.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use protocol::error::ErrorCode;
+use protocol::events::{name as names, ConnectErrorData, ErrorEvent};
+use serde_json::Value;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{SocketRef, State, TryData};
+use tokio::task::AbortHandle;
+
+use super::{rooms, GatewayState};
+use crate::actor::Actor;
+use crate::auth::tokens::TokenError;
+
+/// What a connected socket is: kept in its extensions for every event it sends.
+#[derive(Debug)]
+pub struct SocketSession {
+    /// Who acts.
+    pub actor: Actor,
+    /// The user's display name, from the store (never from the client).
+    pub name: String,
+    /// Typing events allowed in the current window.
+    typing: Mutex<TypingWindow>,
+    /// The timer that ends the session when the token expires.
+    expiry: Mutex<Option<AbortHandle>>,
+}
+
+/// At most [`TYPING_PER_WINDOW`] typing events per [`TYPING_WINDOW`].
+#[derive(Debug)]
+struct TypingWindow {
+    started: Instant,
+    count: u32,
+}
+
+const TYPING_WINDOW: Duration = Duration::from_secs(5);
+const TYPING_PER_WINDOW: u32 = 10;
+
+impl SocketSession {
+    /// Counts one typing event; false when the socket is over its allowance.
+    pub fn allow_typing(&self) -> bool {
+        let Ok(mut window) = self.typing.lock() else {
+            return false;
+        };
+        if window.started.elapsed() >= TYPING_WINDOW {
+            window.started = Instant::now();
+            window.count = 0;
+        }
+        window.count += 1;
+        window.count <= TYPING_PER_WINDOW
+    }
+
+    /// Stops the expiry timer (the socket is gone).
+    pub fn end(&self) {
+        if let Some(timer) = self.expiry.lock().ok().and_then(|mut t| t.take()) {
+            timer.abort();
+        }
+    }
+}
+
+/// The token a client offered: `auth.token` first, else the `token` query parameter.
+fn offered_token<A: Adapter>(socket: &SocketRef<A>, auth: &Option<Value>) -> Option<String> {
+    if let Some(token) = auth
+        .as_ref()
+        .and_then(|a| a.get("token"))
+        .and_then(Value::as_str)
+    {
+        return Some(token.to_owned());
+    }
+    let query = socket.req_parts().uri.query()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "token")
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The connect middleware: refuses the socket with a coded reason, or records its session,
+/// puts it in its rooms and arms the expiry timer.
+pub async fn authenticate<A: Adapter>(
+    socket: SocketRef<A>,
+    TryData(auth): TryData<Value>,
+    State(state): State<GatewayState>,
+) -> Result<(), ConnectErrorData> {
+    let auth = auth.ok();
+    let token = offered_token(&socket, &auth)
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            ConnectErrorData::new(
+                ErrorCode::MissingToken,
+                "sign in first: pass the access token as auth.token",
+            )
+        })?;
+    let claims = state
+        .keys
+        .verify(token.trim())
+        .map_err(|error| match error {
+            TokenError::Expired => ConnectErrorData::new(
+                ErrorCode::TokenExpired,
+                "the access token has expired; refresh it and reconnect",
+            ),
+            TokenError::Invalid => {
+                ConnectErrorData::new(ErrorCode::InvalidToken, "the access token is not valid")
+            }
+        })?;
+    let invalid =
+        || ConnectErrorData::new(ErrorCode::InvalidToken, "the access token is not valid");
+    let actor = Actor::vouched(claims.sub, claims.tid, claims.role).map_err(|_| invalid())?;
+    let user = state
+        .store
+        .find_user(actor.user_id())
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, "handshake: cannot read the user");
+            ConnectErrorData::new(
+                ErrorCode::Internal,
+                "the platform cannot check the token now",
+            )
+        })?
+        .ok_or_else(invalid)?;
+
+    let session = Arc::new(SocketSession {
+        actor,
+        name: user.name,
+        typing: Mutex::new(TypingWindow {
+            started: Instant::now(),
+            count: 0,
+        }),
+        expiry: Mutex::new(None),
+    });
+    let timer = tokio::spawn(end_at_expiry(socket.clone(), claims.exp));
+    if let Ok(mut slot) = session.expiry.lock() {
+        *slot = Some(timer.abort_handle());
+    }
+    socket.join(rooms::of_actor(&session.actor));
+    tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket signed in");
+    socket.extensions.insert(session);
+    Ok(())
+}
+
+/// Waits until `exp` (seconds since the epoch), then tells the socket why and drops it.
+async fn end_at_expiry<A: Adapter>(socket: SocketRef<A>, exp: u64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let left = (exp as f64 - now).max(0.0);
+    tokio::time::sleep(Duration::from_secs_f64(left)).await;
+    let event = ErrorEvent {
+        message: "the access token has expired; refresh it and reconnect".to_owned(),
+        code: Some(ErrorCode::TokenExpired),
+    };
+    if socket.emit(names::ERROR, &event).is_err() {
+        tracing::debug!(socket = %socket.id, "expired socket was already gone");
+    }
+    tracing::info!(socket = %socket.id, "access token expired; disconnecting the socket");
+    let _ = socket.disconnect();
+}
