@@ -32,6 +32,7 @@ pub mod model;
 pub mod rest;
 pub mod roles;
 pub mod secret;
+pub mod socketio;
 pub mod validate;
 
 pub use enums::{

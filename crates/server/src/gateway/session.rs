@@ -138,12 +138,13 @@ pub async fn authenticate<A: Adapter>(
     Ok(())
 }
 
-/// Waits until `exp` (seconds since the epoch), then tells the socket why and drops it.
+/// Waits until the token stops verifying (after second `exp`, since the epoch), then tells
+/// the socket why and drops it.
 async fn end_at_expiry<A: Adapter>(socket: SocketRef<A>, exp: u64) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
-    let left = (exp as f64 - now).max(0.0);
+    let left = (exp as f64 + 1.0 - now).max(0.0);
     tokio::time::sleep(Duration::from_secs_f64(left)).await;
     let event = ErrorEvent {
         message: "the access token has expired; refresh it and reconnect".to_owned(),

@@ -8,12 +8,16 @@
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
+//! - `gateway`: Socket.IO `/chat`: handshake, events, broadcasts, expiry, isolation, fan-out.
+//! - `socket`: the tests' Socket.IO client (tokio-tungstenite and the protocol's codec).
 //! - `openapi`: the document lists exactly the contract's routes, and each is served.
 
 mod auth;
 mod cross_tenant;
+mod gateway;
 mod openapi;
 mod roles;
+mod socket;
 mod store;
 mod support;
 mod validation;
