@@ -95,6 +95,19 @@ impl TestServer {
             .with_test_writer()
             .try_init();
         let (database_url, dir) = fresh_database(db).await;
+        Self::serve(database_url, dir, adjust).await
+    }
+
+    /// Another node of the same platform: the same database, its own port.
+    pub async fn another_node(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::serve(self.database_url.clone(), None, adjust).await
+    }
+
+    async fn serve(
+        database_url: String,
+        dir: Option<tempfile::TempDir>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
         let mut settings = Settings::new(
             database_url.clone(),
             Secret::new("a test secret that is long enough"),
