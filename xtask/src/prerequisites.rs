@@ -46,8 +46,19 @@ pub fn ensure(purpose: Purpose) -> Result<()> {
     ensure_wasm_bindgen()?;
     if purpose == Purpose::Test {
         ensure_tauri_driver()?;
+        ensure_node()?;
     }
     Ok(())
+}
+
+/// Node.js and npm, for the interoperability test with the official Socket.IO client.
+/// Whatever Node.js is on the PATH will do; only without one are Debian's packages added.
+fn ensure_node() -> Result<()> {
+    if shell::on_path("node") && shell::on_path("npm") {
+        println!("==> Node.js: present");
+        return Ok(());
+    }
+    ensure_apt_packages(&["nodejs", "npm"])
 }
 
 fn is_installed(package: &str) -> bool {

@@ -14,6 +14,31 @@ use crate::ui;
 /// Where tests write what a person may want to look at (screenshots).
 pub const TEST_OUTPUT_DIR: &str = "target/test-output";
 
+/// The official Socket.IO client the interoperability test drives, exactly as its
+/// package-lock pins it; reinstalled only when the lock is newer than the install.
+fn install_interop_client() -> Result<()> {
+    let dir = crate::workspace_root().join("tests/interop");
+    let installed = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    if let (Some(installed), Some(lock)) = (modified(&installed), modified(&lock)) {
+        if installed >= lock {
+            println!("==> socket.io-client for the interop test: present");
+            return Ok(());
+        }
+    }
+    step(
+        "installing socket.io-client for the interop test (npm ci)",
+        || {
+            shell::run(
+                command("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&dir),
+            )
+        },
+    )
+}
+
 /// Runs everything; fails on the first failing stage.
 pub fn run() -> Result<()> {
     let started = Instant::now();
@@ -21,6 +46,7 @@ pub fn run() -> Result<()> {
     let postgres_url = services::ensure_postgres()?;
     let redis_url = services::ensure_redis()?;
     ui::build()?;
+    install_interop_client()?;
     step("checking formatting (cargo fmt --check)", || {
         shell::run(command("cargo").args(["fmt", "--all", "--", "--check"]))
     })?;

@@ -481,7 +481,8 @@ async fn two_hundred_sockets_in_twenty_channels_each_get_exactly_their_channels_
 
 /// The Redis the tests share (started by `cargo xtask test`).
 fn redis_url() -> String {
-    std::env::var("SWITCHBOARD_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+    std::env::var("SWITCHBOARD_TEST_REDIS_URL")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
 }
 
 #[tokio::test]
@@ -499,15 +500,33 @@ async fn two_nodes_share_rooms_and_broadcasts_through_redis() {
     let qm = node_a.login("qm@acme.test").await;
     let ticket = open_ticket(&node_a, &alice, "Across nodes").await;
 
-    let alice_on_a = SocketClient::connect(&node_a.base, Offer::Auth(&alice.token)).await.expect("node A");
-    let mut alice_on_b = SocketClient::connect(&node_b.base, Offer::Auth(&alice.token)).await.expect("node B");
-    let mut admin_on_b = SocketClient::connect(&node_b.base, Offer::Auth(&admin.token)).await.expect("node B");
-    let mut qm_on_a = SocketClient::connect(&node_a.base, Offer::Auth(&qm.token)).await.expect("node A");
-    assert_eq!(admin_on_b.call(name::JOIN_CHANNEL, json!({"channelId": ticket.id})).await["ok"], true);
+    let alice_on_a = SocketClient::connect(&node_a.base, Offer::Auth(&alice.token))
+        .await
+        .expect("node A");
+    let mut alice_on_b = SocketClient::connect(&node_b.base, Offer::Auth(&alice.token))
+        .await
+        .expect("node B");
+    let mut admin_on_b = SocketClient::connect(&node_b.base, Offer::Auth(&admin.token))
+        .await
+        .expect("node B");
+    let mut qm_on_a = SocketClient::connect(&node_a.base, Offer::Auth(&qm.token))
+        .await
+        .expect("node A");
+    assert_eq!(
+        admin_on_b
+            .call(name::JOIN_CHANNEL, json!({"channelId": ticket.id}))
+            .await["ok"],
+        true
+    );
 
     // A socket's message on node A reaches the room's member on node B, and the sender's
     // other socket there.
-    let sent = alice_on_a.call(name::SEND_MESSAGE, json!({"channelId": ticket.id, "content": "from node A"})).await;
+    let sent = alice_on_a
+        .call(
+            name::SEND_MESSAGE,
+            json!({"channelId": ticket.id, "content": "from node A"}),
+        )
+        .await;
     assert_eq!(sent["ok"], true, "{sent}");
     for socket in [&mut admin_on_b, &mut alice_on_b] {
         let (event, _) = socket.next(name::NEW_MESSAGE).await;
@@ -516,7 +535,12 @@ async fn two_nodes_share_rooms_and_broadcasts_through_redis() {
 
     // A REST action on node B reaches sockets on node A.
     let answer = node_b
-        .call(Method::PUT, &format!("/api/chat/channels/{}/assign", ticket.id), Some(&admin.token), Some(json!({"teamMemberId": qm.login.user.id})))
+        .call(
+            Method::PUT,
+            &format!("/api/chat/channels/{}/assign", ticket.id),
+            Some(&admin.token),
+            Some(json!({"teamMemberId": qm.login.user.id})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
     let (assigned, _) = qm_on_a.next(name::CHANNEL_ASSIGNED).await;
@@ -525,8 +549,12 @@ async fn two_nodes_share_rooms_and_broadcasts_through_redis() {
     assert_eq!(typed_on_b["channel"]["assignedTo"], json!(qm.login.user.id));
 
     // Typing on node B is heard on node A.
-    alice_on_a.call(name::JOIN_CHANNEL, json!({"channelId": ticket.id})).await;
-    let typed = admin_on_b.call(name::TYPING, json!({"channelId": ticket.id})).await;
+    alice_on_a
+        .call(name::JOIN_CHANNEL, json!({"channelId": ticket.id}))
+        .await;
+    let typed = admin_on_b
+        .call(name::TYPING, json!({"channelId": ticket.id}))
+        .await;
     assert_eq!(typed["ok"], true);
     let mut alice_on_a = alice_on_a;
     let (typing, _) = alice_on_a.next(name::USER_TYPING).await;

@@ -9,12 +9,14 @@
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
 //! - `gateway`: Socket.IO `/chat`: handshake, events, broadcasts, expiry, isolation, fan-out.
+//! - `interop`: npm's socket.io-client against the gateway.
 //! - `socket`: the tests' Socket.IO client (tokio-tungstenite and the protocol's codec).
 //! - `openapi`: the document lists exactly the contract's routes, and each is served.
 
 mod auth;
 mod cross_tenant;
 mod gateway;
+mod interop;
 mod openapi;
 mod roles;
 mod socket;
