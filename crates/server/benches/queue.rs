@@ -55,7 +55,7 @@ fn options() -> Result<Options> {
     let mut options = Options {
         channels: 10_000,
         samples: 300,
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results.md"),
+        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/queue.md"),
         sqlite_only: false,
     };
     let mut args = std::env::args().skip(1);
