@@ -3,7 +3,8 @@
 //! Every type that crosses a wire lives here: the models (`Channel`, `Message`, …), the enums
 //! with their exact upper-case wire names, each REST request and response body, each
 //! Socket.IO event payload, the error body, and the role → permission table. The crate does
-//! no I/O and compiles to `wasm32-unknown-unknown`, because the UI speaks it too.
+//! no I/O and compiles to `wasm32-unknown-unknown`, because the UI speaks it too; the
+//! OpenAPI schemas of its types sit behind the `openapi` feature, for the server.
 //!
 //! The contract itself is written in `shared/spec/PLATFORM.md`; this crate is its code.
 //!
@@ -13,6 +14,7 @@
 //! - [`model`]: the resources (`Channel`, `Message`, `Participant`, `Ticket`, users, tenants).
 //! - [`rest`]: REST request bodies, queries and responses.
 //! - [`events`]: Socket.IO event names and payloads.
+//! - [`socketio`]: the Socket.IO / Engine.IO frame codec clients speak over a WebSocket.
 //! - [`error`]: the error body shared by REST answers, acks and IPC.
 //! - [`validate`]: the input rules both ends enforce (lengths, ranges, required fields).
 //! - [`json`]: decoding that names the offending field.

@@ -66,3 +66,19 @@ fn decoding_a_parsed_value_names_the_field_too() {
     let error = json::from_value::<SendMessagePayload>(value).expect_err("bad id");
     assert_eq!(error.field.as_deref(), Some("channelId"));
 }
+
+#[test]
+fn a_refused_handshake_carries_its_code_in_the_message() {
+    use protocol::error::ErrorCode;
+    use protocol::events::ConnectErrorData;
+    let refusal = ConnectErrorData::new(ErrorCode::TokenExpired, "the access token has expired");
+    assert_eq!(
+        refusal.message,
+        "TOKEN_EXPIRED: the access token has expired"
+    );
+    assert_eq!(refusal.code(), Some(ErrorCode::TokenExpired));
+    let foreign = ConnectErrorData {
+        message: "Invalid namespace".to_owned(),
+    };
+    assert_eq!(foreign.code(), None);
+}

@@ -560,3 +560,22 @@ async fn two_nodes_share_rooms_and_broadcasts_through_redis() {
     let (typing, _) = alice_on_a.next(name::USER_TYPING).await;
     assert_eq!(typing["userId"], json!(admin.login.user.id));
 }
+
+#[tokio::test]
+async fn typing_is_rate_limited_per_socket() {
+    let server = TestServer::start(Db::Sqlite).await;
+    let alice = server.login("alice@acme.test").await;
+    let ticket = open_ticket(&server, &alice, "Chatty").await;
+    let alice_socket = socket(&server, &alice).await;
+    let mut answers = Vec::new();
+    for _ in 0..12 {
+        answers.push(
+            alice_socket
+                .call(name::TYPING, json!({"channelId": ticket.id}))
+                .await,
+        );
+    }
+    let accepted = answers.iter().filter(|a| a["ok"] == true).count();
+    assert_eq!(accepted, 10, "{answers:?}");
+    assert_eq!(answers[11]["error"]["code"], "RATE_LIMITED", "{answers:?}");
+}
