@@ -3,19 +3,33 @@
 //! It knows nothing of Tauri or of any UI; the desktop shell and `switchboard-cli` both drive
 //! it, and it speaks to the platform only through the types of [`protocol`].
 //!
-//! The pieces, each arriving with the engine's issue:
-//! - **session**: sign in, token refresh, sign out, profiles; secrets in the OS keyring.
-//! - **rest**: the typed REST client, one error enum telling offline from unauthorized from
-//!   invalid.
-//! - **realtime**: Socket.IO v5 over a WebSocket (a small codec and a reconnecting client).
-//! - **cache**: the local SQLite store that everything shown is read from, with full-text
+//! The pieces:
+//! - [`engine`]: [`Engine`], the one object a front drives.
+//! - [`profile`], [`credentials`], [`session`]: profiles side by side, the refresh token in
+//!   the OS keyring or a 0600 file, sign-in, token refresh, sign-out.
+//! - [`api`]: the typed REST client; [`error`]: one error enum telling offline from
+//!   unauthorized from invalid.
+//! - [`cache`]: the local SQLite store that everything shown is read from, with full-text
 //!   search.
-//! - **sync**: catching up through `/api/chat/sync` after every (re)connect.
-//! - **outbox**: messages and actions written offline, sent exactly once when back online.
-//! - **notify**: the pure policy of what notifies, and the notifier.
-//! - **changes**: the one typed stream of changes to the front.
+//! - [`sync`]: catching up through `/api/chat/sync`.
+//! - [`outbox`]: messages and actions, persisted first, sent exactly once and in order.
+//!
+//! Still to come (see the issue): the reconnecting Socket.IO client over the protocol's
+//! codec, the notification policy and notifier, and the typed change stream.
 //!
 //! The design follows matrix-rust-sdk's: a sans-I/O core of pure decisions, I/O at the edges,
 //! a persisted send queue. See `ARCHITECTURE.md`.
 
+pub mod api;
+pub mod cache;
+pub mod credentials;
+pub mod engine;
+pub mod error;
+pub mod outbox;
+pub mod profile;
+pub mod session;
+pub mod sync;
+
+pub use engine::{Engine, EngineOptions};
+pub use error::{Error, Result};
 pub use protocol;

@@ -1,0 +1,104 @@
+//! The local cache: a SQLite file (rusqlite, bundled SQLite, WAL) holding the channels,
+//! messages, sync cursor and outbox of one profile. Everything the console shows is read
+//! from here; the network only writes into it.
+//!
+//! All work runs in closures on a blocking thread ([`Cache::read`], [`Cache::write`]); a
+//! write is one transaction. The submodules are the typed operations:
+//! - [`channels`]: upsert, remove, the queue, one channel.
+//! - [`messages`]: insert, history.
+//! - [`search`]: offline full-text search (FTS5).
+//! - [`state`]: named values (the sync cursor).
+//! - [`outbox`]: queued work.
+
+pub mod channels;
+pub mod messages;
+mod migrations;
+pub mod outbox;
+pub mod search;
+pub mod state;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, Transaction};
+
+use crate::error::{Error, Result};
+
+/// An open cache. Cheap to clone.
+#[derive(Clone)]
+pub struct Cache {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").finish_non_exhaustive()
+    }
+}
+
+impl Cache {
+    /// Opens (creating and migrating if needed) the cache at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::run(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `work` on a blocking thread with the connection.
+    pub async fn read<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = conn
+                .lock()
+                .map_err(|_| Error::Local("the cache's lock is poisoned".to_owned()))?;
+            work(&conn)
+        })
+        .await
+        .map_err(|e| Error::Local(format!("cache task failed: {e}")))?
+    }
+
+    /// Runs `work` in one transaction on a blocking thread; commits if it succeeds.
+    pub async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn
+                .lock()
+                .map_err(|_| Error::Local("the cache's lock is poisoned".to_owned()))?;
+            let tx = conn.transaction()?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+        .map_err(|e| Error::Local(format!("cache task failed: {e}")))?
+    }
+}
+
+/// Microseconds since the epoch, as the cache stores times.
+pub(crate) fn micros(time: chrono::DateTime<chrono::Utc>) -> i64 {
+    time.timestamp_micros()
+}
+
+/// Decodes a stored JSON column.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Local(format!("a cached row is damaged: {e}")))
+}
+
+/// Encodes a JSON column.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Local(format!("cannot encode a row: {e}")))
+}

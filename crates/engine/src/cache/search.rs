@@ -1,0 +1,86 @@
+//! Offline search over message content and ticket subjects (FTS5, diacritics folded):
+//! every word of the query must match, each as a prefix; newest first; always limited.
+
+use protocol::{Channel, Message};
+use rusqlite::{params, Connection};
+
+use super::from_json;
+use crate::error::Result;
+
+/// The most hits one search returns.
+pub const MAX_HITS: u32 = 200;
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Hit {
+    /// A message whose content matched.
+    Message {
+        /// The message.
+        message: Box<Message>,
+    },
+    /// A channel whose subject matched.
+    Channel {
+        /// The channel.
+        channel: Box<Channel>,
+    },
+}
+
+/// The FTS5 query for what a user typed: each word quoted (so no operator can be injected)
+/// and made a prefix; `None` when nothing searchable is left.
+pub fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// Channels whose subject matches, then messages whose content matches, newest first;
+/// at most `limit` (≤ [`MAX_HITS`]) of each.
+pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
+    let Some(query) = fts_query(text) else {
+        return Ok(Vec::new());
+    };
+    let limit = limit.clamp(1, MAX_HITS);
+    let mut hits = Vec::new();
+    let mut channels = conn.prepare_cached(
+        "SELECT c.json FROM subjects_fts JOIN channels c ON c.rowid = subjects_fts.rowid \
+         WHERE subjects_fts MATCH ?1 ORDER BY c.updated_at DESC LIMIT ?2",
+    )?;
+    for json in channels.query_map(params![query, limit], |row| row.get::<_, String>(0))? {
+        hits.push(Hit::Channel {
+            channel: Box::new(from_json(&json?)?),
+        });
+    }
+    let mut messages = conn.prepare_cached(
+        "SELECT m.json FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid \
+         WHERE messages_fts MATCH ?1 ORDER BY m.created_at DESC LIMIT ?2",
+    )?;
+    for json in messages.query_map(params![query, limit], |row| row.get::<_, String>(0))? {
+        hits.push(Hit::Message {
+            message: Box::new(from_json(&json?)?),
+        });
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn queries_are_quoted_prefixes_and_operators_cannot_be_injected() {
+        assert_eq!(
+            fts_query("printer jam").as_deref(),
+            Some("\"printer\"* AND \"jam\"*")
+        );
+        assert_eq!(
+            fts_query("a\" OR content:*").as_deref(),
+            Some("\"a\"* AND \"OR\"* AND \"content\"*")
+        );
+        assert_eq!(fts_query("  ,;  "), None);
+        assert_eq!(fts_query("café").as_deref(), Some("\"café\"*"));
+    }
+}

@@ -1,0 +1,296 @@
+//! [`Engine`]: the one object a front drives. It opens a profile's cache (offline or not),
+//! signs in and out, catches up, flushes the outbox, and reads everything from the cache.
+
+use protocol::validate::Validate;
+use protocol::{Channel, ChannelId, Message, Secret, TenantId};
+
+use crate::cache::channels::QueueFilter;
+use crate::cache::outbox::{self as rows, Expected, OutboxItem, Work};
+use crate::cache::search::Hit;
+use crate::cache::{channels, messages, search, Cache};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::outbox::{self, FlushReport};
+use crate::profile::{Profile, SessionRecord};
+use crate::session::Session;
+use crate::sync::{self, SyncReport};
+
+/// How an engine is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// Keep the refresh token in the OS keyring when one answers.
+    pub use_keyring: bool,
+    /// Changes per sync request.
+    pub sync_batch: u32,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            use_keyring: true,
+            sync_batch: 500,
+        }
+    }
+}
+
+/// The console's engine over one profile.
+#[derive(Debug)]
+pub struct Engine {
+    profile: Profile,
+    cache: Cache,
+    credentials: Credentials,
+    session: Option<Session>,
+    options: EngineOptions,
+}
+
+/// What `send` did with a message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    /// The outbox row, as it stands after trying (`Queued`: the platform could not be
+    /// reached, and the next sync delivers it).
+    pub item: OutboxItem,
+    /// The message as the platform stored it, when it was delivered now.
+    pub message: Option<Message>,
+}
+
+impl Engine {
+    /// Opens `profile`: its cache always, its session if one is recorded (no network).
+    pub fn open(profile: Profile, options: EngineOptions) -> Result<Self> {
+        let cache = Cache::open(&profile.cache_path())?;
+        let credentials = Credentials::new(&profile, options.use_keyring);
+        let session = match Session::resume(&profile, credentials.clone()) {
+            Ok(session) => Some(session),
+            Err(Error::Unauthorized(_)) => None,
+            Err(other) => return Err(other),
+        };
+        Ok(Self {
+            profile,
+            cache,
+            credentials,
+            session,
+            options,
+        })
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The cache (for fronts that read it directly).
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// The session, if signed in.
+    pub fn session(&self) -> Result<&Session> {
+        self.session.as_ref().ok_or_else(|| {
+            Error::Unauthorized("this profile is not signed in; run login".to_owned())
+        })
+    }
+
+    /// Signs in. A profile holds one platform + user + tenant: signing in as someone else
+    /// needs another profile (or a logout first).
+    pub async fn login(
+        &mut self,
+        server: &str,
+        email: &str,
+        password: Secret,
+        tenant: Option<TenantId>,
+    ) -> Result<SessionRecord> {
+        let before = self.profile.session()?;
+        let session = Session::login(
+            &self.profile,
+            self.credentials.clone(),
+            server,
+            email,
+            password,
+            tenant,
+        )
+        .await?;
+        let record = session.record().clone();
+        if let Some(before) = before {
+            if (before.server.as_str(), before.user_id, before.tenant_id)
+                != (record.server.as_str(), record.user_id, record.tenant_id)
+            {
+                // Someone else's cache must not show through: start it afresh.
+                self.cache = Cache::open(&self.profile.cache_path())?;
+                self.cache
+                    .write(|tx| {
+                        tx.execute_batch("DELETE FROM messages; DELETE FROM channels; DELETE FROM state; DELETE FROM outbox;")?;
+                        Ok(())
+                    })
+                    .await?;
+            }
+        }
+        self.session = Some(session);
+        Ok(record)
+    }
+
+    /// Signs out (the cache stays readable).
+    pub async fn logout(&mut self) -> Result<()> {
+        match self.session.take() {
+            Some(session) => session.logout(&self.profile).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Sends what the outbox holds, then catches up. Offline, the outbox keeps its work and
+    /// the error says so.
+    pub async fn sync(&self) -> Result<(FlushReport, SyncReport)> {
+        let session = self.session()?;
+        let flushed = outbox::flush(session, &self.cache).await?;
+        if flushed.remaining > 0 {
+            return Err(Error::Offline(format!(
+                "{} queued item(s) wait for the platform",
+                flushed.remaining
+            )));
+        }
+        let synced = sync::catch_up(session, &self.cache, self.options.sync_batch).await?;
+        Ok((flushed, synced))
+    }
+
+    /// The queue, from the cache.
+    pub async fn queue(&self, filter: QueueFilter) -> Result<Vec<Channel>> {
+        let me = self.session.as_ref().map(|s| s.record().user_id);
+        self.cache
+            .read(move |conn| channels::queue(conn, &filter, me))
+            .await
+    }
+
+    /// The channel whose id is `text` or starts with it (at least 4 characters).
+    pub async fn find_channel(&self, text: &str) -> Result<ChannelId> {
+        if let Ok(id) = text.parse::<ChannelId>() {
+            return Ok(id);
+        }
+        let prefix = text.trim().to_lowercase();
+        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(Error::Invalid {
+                fields: vec![protocol::FieldError::new(
+                    "channel",
+                    "give a channel id or at least its first 4 characters",
+                )],
+            });
+        }
+        let found: Vec<String> = self
+            .cache
+            .read(move |conn| {
+                let mut statement =
+                    conn.prepare("SELECT id FROM channels WHERE id LIKE ?1 || '%' LIMIT 2")?;
+                let ids = statement
+                    .query_map([prefix], |row| row.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(ids)
+            })
+            .await?;
+        match found.as_slice() {
+            [one] => one
+                .parse()
+                .map_err(|_| Error::Local(format!("a cached channel id is damaged: {one}"))),
+            [] => Err(Error::NotFound(format!(
+                "no cached channel starts with {text}"
+            ))),
+            _ => Err(Error::Invalid {
+                fields: vec![protocol::FieldError::new(
+                    "channel",
+                    "several channels start with that; give more of the id",
+                )],
+            }),
+        }
+    }
+
+    /// A channel and its newest `limit` messages, from the cache.
+    pub async fn channel(&self, id: ChannelId, limit: u32) -> Result<(Channel, Vec<Message>)> {
+        self.cache
+            .read(move |conn| {
+                let channel = channels::get(conn, id)?.ok_or_else(|| {
+                    Error::NotFound(format!("channel {id} is not in the cache; sync first"))
+                })?;
+                let history = messages::history(conn, id, None, limit)?;
+                Ok((channel, history))
+            })
+            .await
+    }
+
+    /// Offline search, from the cache.
+    pub async fn search(&self, text: &str, limit: u32) -> Result<Vec<Hit>> {
+        let text = text.to_owned();
+        self.cache
+            .read(move |conn| search::search(conn, &text, limit))
+            .await
+    }
+
+    /// Queues a message and tries to deliver it (and anything queued before it) now.
+    pub async fn send(&self, channel: ChannelId, content: &str) -> Result<Sent> {
+        let request = protocol::rest::SendMessageRequest {
+            content: content.to_owned(),
+            metadata: None,
+            client_message_id: None,
+        };
+        request
+            .validate()
+            .map_err(|fields| Error::Invalid { fields })?;
+        self.session()?;
+        let work = Work::SendMessage {
+            content: content.trim().to_owned(),
+        };
+        self.enqueue_and_flush(channel, work).await
+    }
+
+    /// The channel as cached, for an action's expectation.
+    async fn expected(&self, channel: ChannelId) -> Result<Expected> {
+        let cached = self
+            .cache
+            .read(move |conn| channels::get(conn, channel))
+            .await?
+            .ok_or_else(|| {
+                Error::NotFound(format!("channel {channel} is not in the cache; sync first"))
+            })?;
+        Ok(Expected {
+            status: cached.status,
+            assigned_to: cached.assigned_to,
+        })
+    }
+
+    /// Queues an action (built from the channel as cached now) and tries to apply it.
+    pub async fn act(
+        &self,
+        channel: ChannelId,
+        action: impl FnOnce(Expected) -> Work,
+    ) -> Result<Sent> {
+        self.session()?;
+        let work = action(self.expected(channel).await?);
+        self.enqueue_and_flush(channel, work).await
+    }
+
+    async fn enqueue_and_flush(&self, channel: ChannelId, work: Work) -> Result<Sent> {
+        let item = self
+            .cache
+            .write(move |tx| rows::enqueue(tx, channel, &work))
+            .await?;
+        let id = item.id;
+        let flushed = outbox::flush(self.session()?, &self.cache).await;
+        let item = self
+            .cache
+            .read(move |conn| rows::get(conn, id))
+            .await?
+            .ok_or_else(|| Error::Local("the queued work vanished".to_owned()))?;
+        let message = match (&item.work, item.state) {
+            (Work::SendMessage { .. }, rows::OutboxState::Sent) => {
+                let client_id = item.id.to_string();
+                self.cache
+                    .read(move |conn| messages::by_client_id(conn, &client_id))
+                    .await?
+            }
+            _ => None,
+        };
+        flushed?;
+        Ok(Sent { item, message })
+    }
+
+    /// The outbox: everything not yet sent, and the last 20 sent.
+    pub async fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        self.cache.read(|conn| rows::list(conn, 20)).await
+    }
+}

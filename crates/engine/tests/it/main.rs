@@ -1,0 +1,12 @@
+//! The engine against the real platform server (in-process, port 0, its own SQLite file)
+//! and real cache files.
+//!
+//! - `support`: a restartable server, engine profiles in temp dirs, REST helpers.
+//! - `sync`: an engine offline through 1,000 messages and 50 actions catches up exactly.
+//! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
+//! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
+
+mod offline;
+mod outbox;
+mod support;
+mod sync;
