@@ -23,6 +23,8 @@ const BUILD_PACKAGES: &[&str] = &[
     "libsoup-3.0-dev",
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
+    // The engine's keyring talks to the Secret Service over libdbus.
+    "libdbus-1-dev",
 ];
 
 /// Packages to run the app without a display and with real notifications.
