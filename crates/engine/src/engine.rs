@@ -1,6 +1,8 @@
 //! [`Engine`]: the one object a front drives. It opens a profile's cache (offline or not),
 //! signs in and out, catches up, flushes the outbox, and reads everything from the cache.
 
+use std::sync::Arc;
+
 use protocol::validate::Validate;
 use protocol::{Channel, ChannelId, Message, Secret, TenantId};
 
@@ -8,10 +10,12 @@ use crate::cache::channels::QueueFilter;
 use crate::cache::outbox::{self as rows, Expected, OutboxItem, Work};
 use crate::cache::search::Hit;
 use crate::cache::{channels, messages, search, Cache};
+use crate::changes::{Change, Changes};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::outbox::{self, FlushReport};
 use crate::profile::{Profile, SessionRecord};
+use crate::realtime::Realtime;
 use crate::session::Session;
 use crate::sync::{self, SyncReport};
 
@@ -39,7 +43,8 @@ pub struct Engine {
     profile: Profile,
     cache: Cache,
     credentials: Credentials,
-    session: Option<Session>,
+    session: Option<Arc<Session>>,
+    changes: Changes,
     options: EngineOptions,
 }
 
@@ -60,7 +65,7 @@ impl Engine {
         let cache = Cache::open(&profile.cache_path())?;
         let credentials = Credentials::new(&profile, options.use_keyring);
         let session = match Session::resume(&profile, credentials.clone()) {
-            Ok(session) => Some(session),
+            Ok(session) => Some(Arc::new(session)),
             Err(Error::Unauthorized(_)) => None,
             Err(other) => return Err(other),
         };
@@ -69,8 +74,28 @@ impl Engine {
             cache,
             credentials,
             session,
+            changes: Changes::default(),
             options,
         })
+    }
+
+    /// Every change from now on (take a snapshot from the cache first).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    /// Starts the live connection: it catches up, then follows the platform, reconnecting
+    /// until stopped; what arrives goes into the cache and onto [`Engine::subscribe`].
+    pub fn connect(&self) -> Result<Realtime> {
+        let session = self.session.clone().ok_or_else(|| {
+            Error::Unauthorized("this profile is not signed in; run login".to_owned())
+        })?;
+        Ok(Realtime::start(
+            session,
+            self.cache.clone(),
+            self.changes.clone(),
+            self.options.sync_batch,
+        ))
     }
 
     /// The profile.
@@ -85,7 +110,7 @@ impl Engine {
 
     /// The session, if signed in.
     pub fn session(&self) -> Result<&Session> {
-        self.session.as_ref().ok_or_else(|| {
+        self.session.as_deref().ok_or_else(|| {
             Error::Unauthorized("this profile is not signed in; run login".to_owned())
         })
     }
@@ -124,7 +149,7 @@ impl Engine {
                     .await?;
             }
         }
-        self.session = Some(session);
+        self.session = Some(Arc::new(session));
         Ok(record)
     }
 
@@ -270,7 +295,9 @@ impl Engine {
             .write(move |tx| rows::enqueue(tx, channel, &work))
             .await?;
         let id = item.id;
+        self.changes.send(Change::Outbox);
         let flushed = outbox::flush(self.session()?, &self.cache).await;
+        self.changes.send(Change::Outbox);
         let item = self
             .cache
             .read(move |conn| rows::get(conn, id))

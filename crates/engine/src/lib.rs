@@ -13,20 +13,23 @@
 //!   search.
 //! - [`sync`]: catching up through `/api/chat/sync`.
 //! - [`outbox`]: messages and actions, persisted first, sent exactly once and in order.
+//! - [`realtime`]: the reconnecting Socket.IO client over the protocol's frame codec.
+//! - [`changes`]: the one typed stream of changes to the front.
 //!
-//! Still to come (see the issue): the reconnecting Socket.IO client over the protocol's
-//! codec, the notification policy and notifier, and the typed change stream.
+//! Still to come (see the issue): the notification policy and notifier.
 //!
 //! The design follows matrix-rust-sdk's: a sans-I/O core of pure decisions, I/O at the edges,
 //! a persisted send queue. See `ARCHITECTURE.md`.
 
 pub mod api;
 pub mod cache;
+pub mod changes;
 pub mod credentials;
 pub mod engine;
 pub mod error;
 pub mod outbox;
 pub mod profile;
+pub mod realtime;
 pub mod session;
 pub mod sync;
 

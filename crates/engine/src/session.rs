@@ -14,8 +14,14 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::profile::{Profile, SessionRecord};
 
-/// Refresh when less than this is left of the access token.
+/// Refresh when less than this is left of the access token (or a quarter of its life,
+/// for short-lived tokens).
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// When to refresh a token that lives `lifetime` from now.
+fn refresh_at(lifetime: Duration) -> Instant {
+    Instant::now() + lifetime - REFRESH_MARGIN.min(lifetime / 4)
+}
 
 /// Who the engine acts as: what visibility is judged against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +48,8 @@ pub struct Session {
     api: Api,
     record: SessionRecord,
     credentials: Credentials,
-    expires: Mutex<Option<Instant>>,
+    /// When the access token should be refreshed (`None`: there is none yet).
+    refresh_at: Mutex<Option<Instant>>,
 }
 
 impl Session {
@@ -79,7 +86,7 @@ impl Session {
             api,
             record,
             credentials,
-            expires: Mutex::new(Some(Instant::now() + Duration::from_secs(login.expires_in))),
+            refresh_at: Mutex::new(Some(refresh_at(Duration::from_secs(login.expires_in)))),
         })
     }
 
@@ -92,7 +99,7 @@ impl Session {
             api: Api::new(&record.server)?,
             record,
             credentials,
-            expires: Mutex::new(None),
+            refresh_at: Mutex::new(None),
         })
     }
 
@@ -116,11 +123,8 @@ impl Session {
     }
 
     fn needs_refresh(&self) -> bool {
-        let expires = self.expires.lock().ok().and_then(|e| *e);
-        match expires {
-            None => true,
-            Some(at) => at.saturating_duration_since(Instant::now()) < REFRESH_MARGIN,
-        }
+        let due = self.refresh_at.lock().ok().and_then(|at| *at);
+        due.is_none_or(|at| Instant::now() >= at)
     }
 
     /// A fresh access token: refreshes (rotating the refresh token) when needed.
@@ -143,8 +147,8 @@ impl Session {
             Ok(pair) => {
                 self.credentials.save(&pair.refresh_token)?;
                 self.api.set_token(Some(pair.access_token));
-                if let Ok(mut expires) = self.expires.lock() {
-                    *expires = Some(Instant::now() + Duration::from_secs(pair.expires_in));
+                if let Ok(mut due) = self.refresh_at.lock() {
+                    *due = Some(refresh_at(Duration::from_secs(pair.expires_in)));
                 }
                 tracing::debug!("access token refreshed");
                 Ok(())
@@ -176,7 +180,7 @@ impl Session {
 
     /// Signs out: the platform revokes the refresh token's family; the local record and
     /// token go (the cache stays).
-    pub async fn logout(self, profile: &Profile) -> Result<()> {
+    pub async fn logout(&self, profile: &Profile) -> Result<()> {
         if let Some(refresh) = self.credentials.load()? {
             if let Err(error) = self.api.logout(&refresh).await {
                 tracing::warn!(%error, "the platform did not confirm the sign-out; forgetting the session anyway");

@@ -108,6 +108,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Follow the platform live: every change, as JSON lines, until interrupted.
+    Tail,
     /// What the outbox holds.
     Outbox {
         /// JSON instead of lines.
@@ -280,6 +282,29 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                     }
                 }
             }
+        }
+        Command::Tail => {
+            let mut changes = engine.subscribe();
+            let live = engine.connect()?;
+            loop {
+                tokio::select! {
+                    change = changes.recv() => match change {
+                        Ok(change) => {
+                            println!("{}", serde_json::to_string(&change)?);
+                            if let engine::changes::Change::Connection { state: protocol::ipc::ConnectionState::SignedOut, .. } = change {
+                                live.stop().await;
+                                return Ok(SIGNED_OUT);
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                            eprintln!("fell {missed} change(s) behind; the cache has them");
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    },
+                    _ = tokio::signal::ctrl_c() => break,
+                }
+            }
+            live.stop().await;
         }
         Command::Outbox { json } => {
             let items = engine.outbox().await?;

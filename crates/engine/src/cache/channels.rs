@@ -132,3 +132,33 @@ pub fn queue(conn: &Connection, filter: &QueueFilter, me: Option<UserId>) -> Res
 pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM channels", [], |row| row.get(0))?)
 }
+
+/// Stores a channel from a broadcast, which carries no per-reader unread count: the cached
+/// count is kept. Returns the channel as stored.
+pub fn upsert_keeping_unread(conn: &Connection, mut channel: Channel) -> Result<Channel> {
+    if let Some(cached) = get(conn, channel.id)? {
+        channel.unread_count = cached.unread_count;
+    }
+    upsert(conn, std::slice::from_ref(&channel))?;
+    Ok(channel)
+}
+
+/// A new message arrived live: the channel's last message, activity time and (for others'
+/// messages) unread count follow.
+pub fn message_arrived(conn: &Connection, message: &protocol::Message, mine: bool) -> Result<()> {
+    let Some(mut channel) = get(conn, message.channel_id)? else {
+        return Ok(());
+    };
+    if channel
+        .last_message
+        .as_ref()
+        .is_none_or(|last| last.seq < message.seq)
+    {
+        channel.last_message = Some(message.clone());
+        channel.updated_at = channel.updated_at.max(message.created_at);
+    }
+    if !mine {
+        channel.unread_count = channel.unread_count.saturating_add(1);
+    }
+    upsert(conn, &[channel])
+}

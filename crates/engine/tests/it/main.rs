@@ -4,9 +4,11 @@
 //! - `support`: a restartable server, engine profiles in temp dirs, REST helpers.
 //! - `sync`: an engine offline through 1,000 messages and 50 actions catches up exactly.
 //! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
+//! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
 
 mod offline;
 mod outbox;
+mod realtime;
 mod support;
 mod sync;

@@ -18,6 +18,7 @@ use tokio::sync::oneshot;
 /// A platform server over a SQLite file that outlives its restarts.
 pub struct Platform {
     pub base: String,
+    access_token_ttl: Option<Duration>,
     address: SocketAddr,
     database_url: String,
     running: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
@@ -27,6 +28,11 @@ pub struct Platform {
 impl Platform {
     /// A platform with the demo data, serving.
     pub async fn start() -> Self {
+        Self::start_with_token_ttl(None).await
+    }
+
+    /// A platform whose access tokens live `ttl` (default: the server's).
+    pub async fn start_with_token_ttl(access_token_ttl: Option<Duration>) -> Self {
         let dir = tempfile::tempdir().expect("a temp dir");
         let database_url = format!(
             "sqlite://{}?mode=rwc",
@@ -38,6 +44,7 @@ impl Platform {
         let address = listener.local_addr().expect("an address");
         let mut platform = Self {
             base: format!("http://{address}"),
+            access_token_ttl,
             address,
             database_url,
             running: None,
@@ -53,6 +60,9 @@ impl Platform {
             Secret::new("a test secret that is long enough"),
         );
         settings.demo = true;
+        if let Some(ttl) = self.access_token_ttl {
+            settings.access_token_ttl = ttl;
+        }
         settings
     }
 

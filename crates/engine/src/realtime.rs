@@ -1,0 +1,478 @@
+//! The real-time client: Socket.IO v5 over a WebSocket (tokio-tungstenite and the
+//! protocol's frame codec), kept alive for as long as the front wants it.
+//!
+//! On every (re)connect it first sends what the outbox holds and catches up through sync,
+//! then joins the rooms the front asked for again, so nothing that happened while it was
+//! away is missed and nothing is applied twice (the cache stores each message once). It
+//! reconnects with exponential backoff and full jitter, with a fresh token each time; an
+//! expired token (refused handshake or the server's `TOKEN_EXPIRED`) is refreshed at once.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use protocol::error::ErrorCode;
+use protocol::events::{name, ConnectErrorData, ServerEvent, NAMESPACE};
+use protocol::ipc::ConnectionState;
+use protocol::socketio::{EnginePacket, SocketPacket};
+use protocol::ChannelId;
+use rand::Rng;
+use serde_json::{json, Value};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message as Frame;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::cache::{channels, messages, Cache};
+use crate::changes::{Change, Changes};
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::{outbox, sync};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long the handshake may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait between reconnection attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The first wait.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+
+/// What the front asks of the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Command {
+    Join(ChannelId),
+    Leave(ChannelId),
+    Typing(ChannelId, bool),
+    Stop,
+}
+
+/// A running connection; dropping it (or [`Realtime::stop`]) ends it.
+#[derive(Debug)]
+pub struct Realtime {
+    commands: mpsc::UnboundedSender<Command>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Realtime {
+    /// Starts keeping a connection for `session`, writing what arrives into `cache` and
+    /// announcing it on `changes`.
+    pub fn start(session: Arc<Session>, cache: Cache, changes: Changes, sync_batch: u32) -> Self {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let task = tokio::spawn(run(session, cache, changes, receiver, sync_batch));
+        Self {
+            commands,
+            task: Some(task),
+        }
+    }
+
+    /// Follows a channel's room (typing, and messages of channels the user is not a
+    /// member of); kept across reconnects.
+    pub fn join(&self, channel: ChannelId) {
+        let _ = self.commands.send(Command::Join(channel));
+    }
+
+    /// Stops following a channel's room.
+    pub fn leave(&self, channel: ChannelId) {
+        let _ = self.commands.send(Command::Leave(channel));
+    }
+
+    /// Tells the room the user is typing (or stopped).
+    pub fn typing(&self, channel: ChannelId, typing: bool) {
+        let _ = self.commands.send(Command::Typing(channel, typing));
+    }
+
+    /// Ends the connection and waits for it to close.
+    pub async fn stop(mut self) {
+        let _ = self.commands.send(Command::Stop);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Realtime {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Stop);
+    }
+}
+
+/// Exponential backoff with full jitter.
+#[derive(Debug)]
+struct Backoff {
+    ceiling: Duration,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        Self {
+            ceiling: FIRST_BACKOFF,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.ceiling = FIRST_BACKOFF;
+    }
+
+    fn next(&mut self) -> Duration {
+        let wait = rand::thread_rng().gen_range(Duration::ZERO..=self.ceiling);
+        self.ceiling = (self.ceiling * 2).min(MAX_BACKOFF);
+        wait
+    }
+}
+
+/// Why a connection ended.
+enum Ended {
+    Stopped,
+    TokenExpired,
+    Dropped(String),
+}
+
+fn connection(changes: &Changes, state: ConnectionState, detail: Option<String>) {
+    changes.send(Change::Connection { state, detail });
+}
+
+async fn run(
+    session: Arc<Session>,
+    cache: Cache,
+    changes: Changes,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    sync_batch: u32,
+) {
+    let mut joined: BTreeSet<ChannelId> = BTreeSet::new();
+    let mut backoff = Backoff::new();
+    loop {
+        connection(&changes, ConnectionState::Connecting, None);
+        let outcome = match connect(&session).await {
+            Ok(mut socket) => {
+                backoff.reset();
+                match catch_up(&session, &cache, &changes, sync_batch).await {
+                    Ok(()) => {
+                        for channel in &joined {
+                            let _ = send_event(
+                                &mut socket,
+                                name::JOIN_CHANNEL,
+                                json!({"channelId": channel}),
+                            )
+                            .await;
+                        }
+                        connection(&changes, ConnectionState::Online, None);
+                        serve(
+                            &mut socket,
+                            &session,
+                            &cache,
+                            &changes,
+                            &mut commands,
+                            &mut joined,
+                        )
+                        .await
+                    }
+                    Err(Error::Unauthorized(why)) => {
+                        connection(&changes, ConnectionState::SignedOut, Some(why));
+                        return;
+                    }
+                    Err(error) => Ended::Dropped(error.to_string()),
+                }
+            }
+            Err(Error::Unauthorized(why)) => {
+                connection(&changes, ConnectionState::SignedOut, Some(why));
+                return;
+            }
+            Err(error) => Ended::Dropped(error.to_string()),
+        };
+        match outcome {
+            Ended::Stopped => return,
+            Ended::TokenExpired => {
+                if let Err(error) = session.refresh().await {
+                    if matches!(error, Error::Unauthorized(_)) {
+                        connection(
+                            &changes,
+                            ConnectionState::SignedOut,
+                            Some(error.to_string()),
+                        );
+                        return;
+                    }
+                }
+                continue;
+            }
+            Ended::Dropped(why) => {
+                tracing::info!(%why, "disconnected from the platform");
+                connection(&changes, ConnectionState::Offline, Some(why));
+            }
+        }
+        // Wait before trying again, still taking the front's commands.
+        let wait = tokio::time::sleep(backoff.next());
+        tokio::pin!(wait);
+        loop {
+            tokio::select! {
+                () = &mut wait => break,
+                command = commands.recv() => match command {
+                    None | Some(Command::Stop) => return,
+                    Some(Command::Join(channel)) => { joined.insert(channel); }
+                    Some(Command::Leave(channel)) => { joined.remove(&channel); }
+                    Some(Command::Typing(..)) => {}
+                },
+            }
+        }
+    }
+}
+
+/// Sends the outbox and pulls what changed, announcing it.
+async fn catch_up(
+    session: &Session,
+    cache: &Cache,
+    changes: &Changes,
+    sync_batch: u32,
+) -> Result<()> {
+    let flushed = outbox::flush(session, cache).await?;
+    if flushed.sent + flushed.failed + flushed.needs_review > 0 {
+        changes.send(Change::Outbox);
+    }
+    let report = sync::catch_up(session, cache, sync_batch).await?;
+    changes.send(Change::Synced {
+        channels: report.channels,
+        messages: report.messages,
+    });
+    Ok(())
+}
+
+/// Opens a WebSocket and completes the `/chat` handshake with a fresh token (refreshing
+/// once if the platform says it expired).
+async fn connect(session: &Session) -> Result<Socket> {
+    let mut refreshed = false;
+    loop {
+        let token = session.access_token().await?;
+        let base = session.api().base();
+        let url = format!(
+            "{}/socket.io/?EIO=4&transport=websocket",
+            base.replacen("http", "ws", 1)
+        );
+        let (mut socket, _) =
+            tokio::time::timeout(HANDSHAKE_TIMEOUT, tokio_tungstenite::connect_async(url))
+                .await
+                .map_err(|_| Error::Offline("the WebSocket did not open in time".to_owned()))?
+                .map_err(|e| Error::Offline(e.to_string()))?;
+        let connect = EnginePacket::Message(SocketPacket::Connect {
+            namespace: NAMESPACE.to_owned(),
+            data: Some(json!({ "token": token.expose() })),
+        });
+        socket
+            .send(Frame::text(connect.encode()))
+            .await
+            .map_err(|e| Error::Offline(e.to_string()))?;
+        let answer = tokio::time::timeout(HANDSHAKE_TIMEOUT, async {
+            loop {
+                match next_packet(&mut socket).await? {
+                    EnginePacket::Ping => {
+                        socket
+                            .send(Frame::text(EnginePacket::Pong.encode()))
+                            .await
+                            .map_err(|e| Error::Offline(e.to_string()))?;
+                    }
+                    EnginePacket::Message(SocketPacket::Connect { .. }) => {
+                        return Ok::<_, Error>(None)
+                    }
+                    EnginePacket::Message(SocketPacket::ConnectError { data, .. }) => {
+                        let refusal = ConnectErrorData {
+                            message: data["message"].as_str().unwrap_or_default().to_owned(),
+                        };
+                        return Ok(Some(refusal));
+                    }
+                    _ => {}
+                }
+            }
+        })
+        .await
+        .map_err(|_| Error::Offline("the handshake did not finish in time".to_owned()))??;
+        match answer {
+            None => return Ok(socket),
+            Some(refusal) => {
+                let expired = matches!(
+                    refusal.code(),
+                    Some(ErrorCode::TokenExpired | ErrorCode::InvalidToken)
+                );
+                if expired && !refreshed {
+                    session.refresh().await?;
+                    refreshed = true;
+                    continue;
+                }
+                return Err(Error::Unauthorized(refusal.message));
+            }
+        }
+    }
+}
+
+async fn next_packet(socket: &mut Socket) -> Result<EnginePacket> {
+    loop {
+        let frame = socket
+            .next()
+            .await
+            .ok_or_else(|| Error::Offline("the platform closed the connection".to_owned()))?
+            .map_err(|e| Error::Offline(e.to_string()))?;
+        match frame {
+            Frame::Text(text) if !text.is_empty() => {
+                return EnginePacket::decode(&text).map_err(|e| Error::Server(e.to_string()));
+            }
+            Frame::Close(_) => {
+                return Err(Error::Offline(
+                    "the platform closed the connection".to_owned(),
+                ))
+            }
+            _ => {}
+        }
+    }
+}
+
+async fn send_event(socket: &mut Socket, event: &str, data: Value) -> Result<()> {
+    let packet = EnginePacket::Message(SocketPacket::Event {
+        namespace: NAMESPACE.to_owned(),
+        ack: None,
+        name: event.to_owned(),
+        args: vec![data],
+    });
+    socket
+        .send(Frame::text(packet.encode()))
+        .await
+        .map_err(|e| Error::Offline(e.to_string()))
+}
+
+/// Carries the connection until it ends.
+async fn serve(
+    socket: &mut Socket,
+    session: &Session,
+    cache: &Cache,
+    changes: &Changes,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    joined: &mut BTreeSet<ChannelId>,
+) -> Ended {
+    loop {
+        tokio::select! {
+            packet = next_packet(socket) => {
+                let packet = match packet {
+                    Ok(packet) => packet,
+                    Err(error) => return Ended::Dropped(error.to_string()),
+                };
+                match packet {
+                    EnginePacket::Ping => {
+                        if let Err(error) = socket.send(Frame::text(EnginePacket::Pong.encode())).await {
+                            return Ended::Dropped(error.to_string());
+                        }
+                    }
+                    EnginePacket::Close | EnginePacket::Message(SocketPacket::Disconnect { .. }) => {
+                        return Ended::Dropped("the platform ended the session".to_owned());
+                    }
+                    EnginePacket::Message(SocketPacket::Event { name, args, .. }) => {
+                        let payload = args.into_iter().next().unwrap_or(Value::Null);
+                        match ServerEvent::decode(&name, payload) {
+                            Ok(Some(ServerEvent::Error(error))) if error.code == Some(ErrorCode::TokenExpired) => {
+                                return Ended::TokenExpired;
+                            }
+                            Ok(Some(ServerEvent::LeftChannel(left))) if joined.contains(&left.channel_id) => {
+                                // The room was emptied (its audience changed): follow it again if
+                                // the platform still lets us.
+                                let _ = send_event(socket, name::JOIN_CHANNEL, json!({"channelId": left.channel_id})).await;
+                            }
+                            Ok(Some(event)) => {
+                                if let Err(error) = apply(event, session, cache, changes).await {
+                                    tracing::warn!(%error, "could not store a live event; the next sync will");
+                                }
+                            }
+                            Ok(None) => tracing::debug!(event = %name, "unknown event ignored"),
+                            Err(error) => tracing::warn!(event = %name, %error, "malformed event ignored"),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            command = commands.recv() => {
+                let sent = match command {
+                    None | Some(Command::Stop) => {
+                        let _ = socket.close(None).await;
+                        return Ended::Stopped;
+                    }
+                    Some(Command::Join(channel)) => {
+                        joined.insert(channel);
+                        send_event(socket, name::JOIN_CHANNEL, json!({"channelId": channel})).await
+                    }
+                    Some(Command::Leave(channel)) => {
+                        joined.remove(&channel);
+                        send_event(socket, name::LEAVE_CHANNEL, json!({"channelId": channel})).await
+                    }
+                    Some(Command::Typing(channel, typing)) => {
+                        let event = if typing { name::TYPING } else { name::STOP_TYPING };
+                        send_event(socket, event, json!({"channelId": channel})).await
+                    }
+                };
+                if let Err(error) = sent {
+                    return Ended::Dropped(error.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Stores what a live event says and announces it.
+async fn apply(
+    event: ServerEvent,
+    session: &Session,
+    cache: &Cache,
+    changes: &Changes,
+) -> Result<()> {
+    let viewer = session.viewer();
+    match event {
+        ServerEvent::NewMessage(new) => {
+            let message = new.message;
+            let mine = message.sender_id == viewer.user_id;
+            let stored = message.clone();
+            let added = cache
+                .write(move |tx| {
+                    let added = messages::insert(tx, std::slice::from_ref(&stored))?;
+                    if added > 0 {
+                        channels::message_arrived(tx, &stored, mine)?;
+                    }
+                    Ok(added)
+                })
+                .await?;
+            if added > 0 {
+                changes.send(Change::Message {
+                    message: Box::new(message),
+                });
+            }
+        }
+        ServerEvent::ChannelUpdated(updated) => {
+            let channel = updated.channel;
+            let id = channel.id;
+            if viewer.may_see(&channel) {
+                let stored = channel.clone();
+                let channel = cache
+                    .write(move |tx| channels::upsert_keeping_unread(tx, stored))
+                    .await?;
+                changes.send(Change::Channel {
+                    channel: Box::new(channel),
+                });
+            } else {
+                cache.write(move |tx| channels::remove(tx, &[id])).await?;
+                changes.send(Change::ChannelRemoved { channel_id: id });
+            }
+        }
+        ServerEvent::ReadUpdated(marker) => {
+            let id = marker.channel_id;
+            cache
+                .write(move |tx| channels::set_unread(tx, id, 0))
+                .await?;
+            changes.send(Change::Read {
+                channel_id: marker.channel_id,
+                seq: marker.seq,
+            });
+        }
+        ServerEvent::UserTyping(typing) => changes.send(Change::Typing { typing }),
+        ServerEvent::UserStopTyping(typing) => changes.send(Change::StoppedTyping { typing }),
+        ServerEvent::JoinedChannel(_)
+        | ServerEvent::LeftChannel(_)
+        | ServerEvent::ChannelAssigned(_)
+        | ServerEvent::TicketEscalated(_)
+        | ServerEvent::Error(_) => {}
+    }
+    Ok(())
+}
