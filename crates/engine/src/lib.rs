@@ -15,8 +15,7 @@
 //! - [`outbox`]: messages and actions, persisted first, sent exactly once and in order.
 //! - [`realtime`]: the reconnecting Socket.IO client over the protocol's frame codec.
 //! - [`changes`]: the one typed stream of changes to the front.
-//!
-//! Still to come (see the issue): the notification policy and notifier.
+//! - [`notify`]: the pure policy of what notifies (and bursts grouped), and the notifier.
 //!
 //! The design follows matrix-rust-sdk's: a sans-I/O core of pure decisions, I/O at the edges,
 //! a persisted send queue. See `ARCHITECTURE.md`.
@@ -27,6 +26,7 @@ pub mod changes;
 pub mod credentials;
 pub mod engine;
 pub mod error;
+pub mod notify;
 pub mod outbox;
 pub mod profile;
 pub mod realtime;

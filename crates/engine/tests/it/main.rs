@@ -5,8 +5,10 @@
 //! - `sync`: an engine offline through 1,000 messages and 50 actions catches up exactly.
 //! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
 //! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
+//! - `notify`: the notification policy as a table; one notice through a real daemon.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
 
+mod notify;
 mod offline;
 mod outbox;
 mod realtime;
