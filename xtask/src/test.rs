@@ -71,7 +71,15 @@ pub fn run() -> Result<()> {
         ]))
     })?;
     step("building the tests (about 3 min cold)", || {
-        shell::run(command("cargo").args(["test", "--workspace", "--no-run"]))
+        shell::run(command("cargo").args(["test", "--workspace", "--no-run"]))?;
+        // The engine's crash test runs the server as its own process.
+        shell::run(command("cargo").args([
+            "build",
+            "--package",
+            "switchboard-server",
+            "--bin",
+            "switchboard-server",
+        ]))
     })?;
     let output_dir = crate::workspace_root().join(TEST_OUTPUT_DIR);
     std::fs::create_dir_all(&output_dir)?;

@@ -1,5 +1,9 @@
 //! Offline search over message content and ticket subjects (FTS5, diacritics folded):
 //! every word of the query must match, each as a prefix; newest first; always limited.
+//!
+//! "Newest" is the order messages reached the cache (FTS5 walks its rowids backwards
+//! without sorting every match, which keeps a common prefix over a million messages
+//! cheap); sync stores them oldest change first, so that is their order in time too.
 
 use protocol::{Channel, Message};
 use rusqlite::{params, Connection};
@@ -46,8 +50,9 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
     let limit = limit.clamp(1, MAX_HITS);
     let mut hits = Vec::new();
     let mut channels = conn.prepare_cached(
-        "SELECT c.json FROM subjects_fts JOIN channels c ON c.rowid = subjects_fts.rowid \
-         WHERE subjects_fts MATCH ?1 ORDER BY c.updated_at DESC LIMIT ?2",
+        "SELECT c.json FROM channels c WHERE c.rowid IN \
+         (SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
+         ORDER BY c.updated_at DESC",
     )?;
     for json in channels.query_map(params![query, limit], |row| row.get::<_, String>(0))? {
         hits.push(Hit::Channel {
@@ -55,8 +60,9 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
         });
     }
     let mut messages = conn.prepare_cached(
-        "SELECT m.json FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid \
-         WHERE messages_fts MATCH ?1 ORDER BY m.created_at DESC LIMIT ?2",
+        "SELECT m.json FROM messages m WHERE m.rowid IN \
+         (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
+         ORDER BY m.rowid DESC",
     )?;
     for json in messages.query_map(params![query, limit], |row| row.get::<_, String>(0))? {
         hits.push(Hit::Message {

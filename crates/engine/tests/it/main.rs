@@ -6,8 +6,10 @@
 //! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
 //! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
 //! - `notify`: the notification policy as a table; one notice through a real daemon.
+//! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
 
+mod crash;
 mod notify;
 mod offline;
 mod outbox;

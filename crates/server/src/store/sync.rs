@@ -57,17 +57,23 @@ impl Store {
         let limit = i64::from(limit.max(1));
 
         // The change numbers to deliver: the first `limit` after `since` that touched
-        // something visible.
+        // something visible. Each side takes only its first `limit + 1` distinct numbers
+        // in order (an index range scan on `change_seq`), so a batch costs the same however
+        // much is still to come.
         let mut sql = Sql::new(
-            "SELECT change_seq FROM (SELECT c.change_seq FROM channels c WHERE c.change_seq > ",
+            "SELECT change_seq FROM (SELECT change_seq FROM (SELECT DISTINCT c.change_seq FROM channels c WHERE c.change_seq > ",
         );
         sql.bind(since).push(" AND ");
         push_visible_or_departed(&mut sql, actor, since);
-        sql.push(" UNION SELECT m.change_seq FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.change_seq > ")
+        sql.push(" ORDER BY c.change_seq LIMIT ")
+            .bind(limit + 1)
+            .push(") a UNION SELECT change_seq FROM (SELECT DISTINCT m.change_seq FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.change_seq > ")
             .bind(since)
             .push(" AND ");
         push_visible(&mut sql, actor);
-        sql.push(") changes ORDER BY change_seq LIMIT ")
+        sql.push(" ORDER BY m.change_seq LIMIT ")
+            .bind(limit + 1)
+            .push(") b) changes ORDER BY change_seq LIMIT ")
             .bind(limit + 1);
         let numbers: Vec<i64> = sql
             .fetch_all(&self.pool)

@@ -32,9 +32,10 @@ CREATE INDEX messages_by_time ON messages (created_at DESC);
 CREATE INDEX messages_by_client_id ON messages (client_message_id) WHERE client_message_id IS NOT NULL;
 
 -- Offline search: message content and channel subjects, diacritics folded.
+-- Prefix indexes make the short prefixes people type while searching cheap.
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     content, content = 'messages', content_rowid = 'rowid',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
     INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content);
@@ -49,7 +50,7 @@ END;
 
 CREATE VIRTUAL TABLE subjects_fts USING fts5(
     subject, content = 'channels', content_rowid = 'rowid',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER subjects_fts_insert AFTER INSERT ON channels BEGIN
     INSERT INTO subjects_fts (rowid, subject) VALUES (new.rowid, new.subject);
