@@ -49,6 +49,12 @@ pub const MESSAGE_COLUMNS: &str = "m.id, m.channel_id, m.seq, m.sender_id, m.sen
 pub const MESSAGE_JOINS: &str = " FROM messages m JOIN channels c ON c.id = m.channel_id \
     JOIN users u ON u.id = m.sender_id";
 
+/// [`MESSAGE_JOINS`] driven from `messages` by its change number: `CROSS JOIN` keeps
+/// SQLite from starting at the tenant's channels and reading every message they hold (the
+/// same SQL, reordered freely, on PostgreSQL).
+pub const MESSAGE_JOINS_BY_CHANGE: &str = " FROM messages m CROSS JOIN channels c \
+    JOIN users u ON u.id = m.sender_id";
+
 /// The columns of a participant with its user and read marker, over `participants p`,
 /// `users u`, `channels c`, `read_markers rm`.
 pub const PARTICIPANT_COLUMNS: &str = "p.channel_id, p.user_id, p.role, p.user_type, \

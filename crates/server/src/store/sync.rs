@@ -6,7 +6,7 @@ use base64::Engine;
 use protocol::{Channel, ChannelId, FieldError, Message};
 use sqlx::Row;
 
-use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
+use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS_BY_CHANGE};
 use super::sql::Sql;
 use super::visibility::{push_visible, push_visible_or_departed};
 use super::{parse_col, Store, StoreError, StoreResult};
@@ -67,7 +67,7 @@ impl Store {
         push_visible_or_departed(&mut sql, actor, since);
         sql.push(" ORDER BY c.change_seq LIMIT ")
             .bind(limit + 1)
-            .push(") a UNION SELECT change_seq FROM (SELECT DISTINCT m.change_seq FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.change_seq > ")
+            .push(") a UNION SELECT change_seq FROM (SELECT DISTINCT m.change_seq FROM messages m CROSS JOIN channels c WHERE c.id = m.channel_id AND m.change_seq > ")
             .bind(since)
             .push(" AND ");
         push_visible(&mut sql, actor);
@@ -116,8 +116,8 @@ impl Store {
 
         let mut sql = Sql::new("SELECT ");
         sql.push(MESSAGE_COLUMNS)
-            .push(MESSAGE_JOINS)
-            .push(" WHERE m.change_seq > ")
+            .push(MESSAGE_JOINS_BY_CHANGE)
+            .push(" WHERE c.id = m.channel_id AND m.change_seq > ")
             .bind(since)
             .push(" AND m.change_seq <= ")
             .bind(upto)
