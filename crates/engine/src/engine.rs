@@ -140,7 +140,6 @@ impl Engine {
                 != (record.server.as_str(), record.user_id, record.tenant_id)
             {
                 // Someone else's cache must not show through: start it afresh.
-                self.cache = Cache::open(&self.profile.cache_path())?;
                 self.cache
                     .write(|tx| {
                         tx.execute_batch("DELETE FROM messages; DELETE FROM channels; DELETE FROM state; DELETE FROM outbox;")?;

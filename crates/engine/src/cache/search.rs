@@ -41,6 +41,13 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
+/// The `json` column of the rows `sql` selects for FTS query `?1`, limit `?2`.
+fn matching_json(conn: &Connection, sql: &str, query: &str, limit: u32) -> Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let rows = statement.query_map(params![query, limit], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Channels whose subject matches, then messages whose content matches, newest first;
 /// at most `limit` (≤ [`MAX_HITS`]) of each.
 pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
@@ -48,25 +55,31 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
         return Ok(Vec::new());
     };
     let limit = limit.clamp(1, MAX_HITS);
-    let mut hits = Vec::new();
-    let mut channels = conn.prepare_cached(
+    let channels = matching_json(
+        conn,
         "SELECT c.json FROM channels c WHERE c.rowid IN \
          (SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
          ORDER BY c.updated_at DESC",
+        &query,
+        limit,
     )?;
-    for json in channels.query_map(params![query, limit], |row| row.get::<_, String>(0))? {
-        hits.push(Hit::Channel {
-            channel: Box::new(from_json(&json?)?),
-        });
-    }
-    let mut messages = conn.prepare_cached(
+    let messages = matching_json(
+        conn,
         "SELECT m.json FROM messages m WHERE m.rowid IN \
          (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
          ORDER BY m.rowid DESC",
+        &query,
+        limit,
     )?;
-    for json in messages.query_map(params![query, limit], |row| row.get::<_, String>(0))? {
+    let mut hits = Vec::with_capacity(channels.len() + messages.len());
+    for json in channels {
+        hits.push(Hit::Channel {
+            channel: Box::new(from_json(&json)?),
+        });
+    }
+    for json in messages {
         hits.push(Hit::Message {
-            message: Box::new(from_json(&json?)?),
+            message: Box::new(from_json(&json)?),
         });
     }
     Ok(hits)

@@ -79,14 +79,7 @@ async fn live_messages_reach_the_cache_and_the_stream() {
     until(&mut changes, |c| is_state(c, ConnectionState::Online)).await;
 
     let admin = platform.token("admin@acme.test").await;
-    platform
-        .call(
-            Method::POST,
-            &format!("/api/chat/channels/{ticket}/messages"),
-            Some(&admin),
-            Some(json!({"content": "live reply"})),
-        )
-        .await;
+    platform.post_message(&admin, &ticket, "live reply").await;
     let change = until(
         &mut changes,
         |c| matches!(c, Change::Message { message } if message.content == "live reply"),
@@ -137,23 +130,13 @@ async fn after_the_platform_restarts_it_reconnects_and_misses_nothing() {
     let admin = platform.token("admin@acme.test").await;
     for n in 0..20 {
         platform
-            .call(
-                Method::POST,
-                &format!("/api/chat/channels/{ticket}/messages"),
-                Some(&admin),
-                Some(json!({"content": format!("while away {n:02}")})),
-            )
+            .post_message(&admin, &ticket, &format!("while away {n:02}"))
             .await;
     }
     until(&mut changes, |c| is_state(c, ConnectionState::Online)).await;
     // And after it is back, live.
     platform
-        .call(
-            Method::POST,
-            &format!("/api/chat/channels/{ticket}/messages"),
-            Some(&admin),
-            Some(json!({"content": "while away: back"})),
-        )
+        .post_message(&admin, &ticket, "while away: back")
         .await;
     until(
         &mut changes,
@@ -181,12 +164,7 @@ async fn an_expiring_token_is_refreshed_while_connected() {
 
     let admin = platform.token("admin@acme.test").await;
     platform
-        .call(
-            Method::POST,
-            &format!("/api/chat/channels/{ticket}/messages"),
-            Some(&admin),
-            Some(json!({"content": "after the refresh"})),
-        )
+        .post_message(&admin, &ticket, "after the refresh")
         .await;
     until(
         &mut changes,

@@ -125,6 +125,17 @@ impl Platform {
         answer["accessToken"].as_str().expect("a token").to_owned()
     }
 
+    /// Posts `content` into `channel` as the holder of `token`, over REST.
+    pub async fn post_message(&self, token: &str, channel: &str, content: &str) -> Value {
+        self.call(
+            Method::POST,
+            &format!("/api/chat/channels/{channel}/messages"),
+            Some(token),
+            Some(serde_json::json!({ "content": content })),
+        )
+        .await
+    }
+
     /// A REST call that must succeed; its JSON answer.
     pub async fn call(
         &self,

@@ -42,12 +42,7 @@ async fn an_engine_away_through_a_thousand_messages_and_fifty_actions_catches_up
     for n in 0..1000 {
         let channel = &active[n % active.len()];
         platform
-            .call(
-                Method::POST,
-                &format!("/api/chat/channels/{channel}/messages"),
-                Some(&admin),
-                Some(json!({"content": format!("update {n}")})),
-            )
+            .post_message(&admin, channel, &format!("update {n}"))
             .await;
     }
     let alices_ticket = platform

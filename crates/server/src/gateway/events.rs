@@ -11,7 +11,8 @@ use protocol::events::{
 use protocol::model::Seq;
 use protocol::{Channel, ChannelId, Message, UserId};
 use serde::Serialize;
-use socketioxide::adapter::{Emitter, LocalAdapter};
+use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
+use socketioxide::operators::BroadcastOperators;
 use socketioxide::SocketIo;
 use socketioxide_redis::RedisAdapter;
 
@@ -77,22 +78,8 @@ impl Events {
     async fn emit<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &'static str, data: &T) {
         let result = match self.io.get() {
             None => return,
-            Some(Io::Local(io)) => match io.of(NAMESPACE) {
-                Some(chat) => chat
-                    .to(rooms)
-                    .emit(event, data)
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err("no /chat namespace".to_owned()),
-            },
-            Some(Io::Redis(io)) => match io.of(NAMESPACE) {
-                Some(chat) => chat
-                    .to(rooms)
-                    .emit(event, data)
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err("no /chat namespace".to_owned()),
-            },
+            Some(Io::Local(io)) => emit_on(io, rooms, event, data).await,
+            Some(Io::Redis(io)) => emit_on(io, rooms, event, data).await,
         };
         if let Err(error) = result {
             // A full per-socket buffer drops the event for that socket only; its console
@@ -105,22 +92,8 @@ impl Events {
     async fn empty_room(&self, room: String) {
         let result = match self.io.get() {
             None => return,
-            Some(Io::Local(io)) => match io.of(NAMESPACE) {
-                Some(chat) => chat
-                    .within(room.clone())
-                    .leave(room)
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err("no /chat namespace".to_owned()),
-            },
-            Some(Io::Redis(io)) => match io.of(NAMESPACE) {
-                Some(chat) => chat
-                    .within(room.clone())
-                    .leave(room)
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err("no /chat namespace".to_owned()),
-            },
+            Some(Io::Local(io)) => empty_room_on(io, room).await,
+            Some(Io::Redis(io)) => empty_room_on(io, room).await,
         };
         if let Err(error) = result {
             tracing::warn!(%error, "emptying a room failed");
@@ -232,6 +205,33 @@ impl Events {
         self.emit(vec![rooms::user(user)], names::READ_UPDATED, &event)
             .await;
     }
+}
+
+/// The `/chat` namespace's broadcast operators.
+fn chat<A: Adapter>(io: &SocketIo<A>) -> Result<BroadcastOperators<A>, String> {
+    io.of(NAMESPACE)
+        .ok_or_else(|| "no /chat namespace".to_owned())
+}
+
+async fn emit_on<A: Adapter, T: Serialize + ?Sized>(
+    io: &SocketIo<A>,
+    rooms: Vec<String>,
+    event: &'static str,
+    data: &T,
+) -> Result<(), String> {
+    chat(io)?
+        .to(rooms)
+        .emit(event, data)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn empty_room_on<A: Adapter>(io: &SocketIo<A>, room: String) -> Result<(), String> {
+    chat(io)?
+        .within(room.clone())
+        .leave(room)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The channel as every recipient may be told it: without the actor's own unread count.

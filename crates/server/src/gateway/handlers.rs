@@ -79,7 +79,7 @@ async fn join_channel<A: Adapter>(
         // The same answer for a channel out of sight as for one that does not exist.
         state
             .store
-            .get_channel(&session.actor, target.channel_id)
+            .ensure_visible(&session.actor, target.channel_id)
             .await
             .map_err(coded)?;
         socket.join(rooms::channel(target.channel_id));
@@ -155,7 +155,7 @@ async fn typing_event<A: Adapter>(
     }
     state
         .store
-        .get_channel(&session.actor, target.channel_id)
+        .ensure_visible(&session.actor, target.channel_id)
         .await
         .map_err(coded)?;
     let user = session.actor.user_id();

@@ -41,6 +41,8 @@ pub struct ChannelChange {
 /// the channel's state as read under the lock.
 struct Action {
     tx: Transaction<'static, Any>,
+    /// The acting user's display name, for the SYSTEM message.
+    actor_name: String,
     change: i64,
     state: ChannelState,
     id: ChannelId,
@@ -294,6 +296,18 @@ impl Store {
         Ok(channels)
     }
 
+    /// `Ok` if the actor may see channel `id`; the same `NotFound` as a missing one
+    /// otherwise. One indexed lookup, for checks on hot paths (socket joins, typing).
+    pub async fn ensure_visible(&self, actor: &Actor, id: ChannelId) -> StoreResult<()> {
+        let mut sql = Sql::new("SELECT 1 AS visible FROM channels c WHERE c.id = ");
+        sql.bind(id.to_string()).push(" AND ");
+        push_visible(&mut sql, actor);
+        sql.fetch_optional(&self.pool)
+            .await?
+            .map(drop)
+            .ok_or(StoreError::NotFound("channel"))
+    }
+
     /// The tenant and current participants of channel `id`, if the actor may see it.
     pub async fn members(
         &self,
@@ -495,8 +509,10 @@ impl Store {
         for action in actions {
             forbid_unless(actor, *action)?;
         }
+        let actor_name = display_name(&mut tx, actor.user_id()).await?;
         Ok(Action {
             tx,
+            actor_name,
             change,
             state,
             id,
@@ -602,11 +618,7 @@ impl Store {
             now,
         )
         .await?;
-        let text = format!(
-            "{} assigned this to {}.",
-            display_name(&mut action.tx, actor.user_id()).await?,
-            assignee.name
-        );
+        let text = format!("{} assigned this to {}.", action.actor_name, assignee.name);
         self.finish_action(
             action,
             actor,
@@ -673,7 +685,7 @@ impl Store {
         let reason = reason.trim();
         let text = format!(
             "{} escalated this to platform support: {reason}",
-            display_name(&mut action.tx, actor.user_id()).await?
+            action.actor_name
         );
         let event =
             serde_json::json!({"event": "escalated", "reason": reason, "escalatedTo": super_admin});
@@ -712,7 +724,7 @@ impl Store {
             .push(" WHERE channel_id = ")
             .bind(id.to_string());
         sql.execute(&mut *action.tx).await?;
-        let name = display_name(&mut action.tx, actor.user_id()).await?;
+        let name = &action.actor_name;
         let text = match &resolution {
             Some(resolution) => format!("{name} resolved this: {resolution}"),
             None => format!("{name} resolved this."),
@@ -748,10 +760,7 @@ impl Store {
                 " WHERE channel_id = ",
             )
             .await?;
-        let text = format!(
-            "{} reopened this.",
-            display_name(&mut action.tx, actor.user_id()).await?
-        );
+        let text = format!("{} reopened this.", action.actor_name);
         self.finish_action(
             action,
             actor,
@@ -816,11 +825,7 @@ impl Store {
                 sql.execute(&mut *action.tx).await?;
             }
         }
-        let text = format!(
-            "{} set the {}.",
-            display_name(&mut action.tx, actor.user_id()).await?,
-            changes.join(", ")
-        );
+        let text = format!("{} set the {}.", action.actor_name, changes.join(", "));
         let event = serde_json::json!({"event": "ticket_updated", "status": update.status, "priority": update.priority, "category": update.category});
         self.finish_action(action, actor, "ticket.update", text, event)
             .await
@@ -841,10 +846,7 @@ impl Store {
                 " WHERE channel_id = ",
             )
             .await?;
-        let text = format!(
-            "{} archived this.",
-            display_name(&mut action.tx, actor.user_id()).await?
-        );
+        let text = format!("{} archived this.", action.actor_name);
         self.finish_action(
             action,
             actor,

@@ -112,7 +112,9 @@ impl Store {
             .collect();
         channels.extend(self.departed_channels_by_id(actor, &departed).await?);
         // Oldest change first, as the ids came.
-        channels.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+        let order: std::collections::HashMap<ChannelId, usize> =
+            ids.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+        channels.sort_by_key(|c| order.get(&c.id).copied());
 
         let mut sql = Sql::new("SELECT ");
         sql.push(MESSAGE_COLUMNS)

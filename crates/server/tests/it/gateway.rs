@@ -19,19 +19,9 @@ async fn socket(server: &TestServer, who: &Session) -> SocketClient {
 }
 
 async fn open_ticket(server: &TestServer, who: &Session, subject: &str) -> Channel {
-    let answer = server
-        .call(
-            Method::POST,
-            "/api/chat/channels",
-            Some(&who.token),
-            Some(
-                json!({"type": "SUPPORT", "subject": subject, "category": "TECHNICAL",
-                        "initialMessage": "It is broken."}),
-            ),
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    serde_json::from_value(answer.body).expect("a channel")
+    let body = json!({"type": "SUPPORT", "subject": subject, "category": "TECHNICAL",
+                      "initialMessage": "It is broken."});
+    server.open_channel(who, body).await
 }
 
 fn names(events: &[(String, Value)]) -> Vec<&str> {

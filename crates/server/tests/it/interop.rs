@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::support::{Db, TestServer};
@@ -39,18 +38,14 @@ async fn the_official_javascript_client_speaks_with_the_gateway() {
     let server = TestServer::start(Db::Sqlite).await;
     let alice = server.login("alice@acme.test").await;
     let admin = server.login("admin@acme.test").await;
-    let answer = server
-        .call(
-            Method::POST,
-            "/api/chat/channels",
-            Some(&alice.token),
-            Some(
-                json!({"type": "SUPPORT", "subject": "From the JS client", "initialMessage": "Hi"}),
-            ),
+    let channel = server
+        .open_channel(
+            &alice,
+            json!({"type": "SUPPORT", "subject": "From the JS client", "initialMessage": "Hi"}),
         )
-        .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    let channel = answer.body["id"].as_str().expect("an id").to_owned();
+        .await
+        .id
+        .to_string();
     let tenant = alice
         .login
         .tenant

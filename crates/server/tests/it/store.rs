@@ -11,19 +11,9 @@ use crate::on_both_databases;
 use crate::support::{Session, TestServer};
 
 async fn new_ticket(server: &TestServer, who: &Session, subject: &str) -> Channel {
-    let answer = server
-        .call(
-            Method::POST,
-            "/api/chat/channels",
-            Some(&who.token),
-            Some(
-                json!({"type": "SUPPORT", "subject": subject, "category": "BILLING",
-                        "priority": "HIGH", "initialMessage": "Hello, I need help."}),
-            ),
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    serde_json::from_value(answer.body).expect("a channel")
+    let body = json!({"type": "SUPPORT", "subject": subject, "category": "BILLING",
+                      "priority": "HIGH", "initialMessage": "Hello, I need help."});
+    server.open_channel(who, body).await
 }
 
 async fn post(

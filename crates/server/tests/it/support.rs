@@ -210,6 +210,20 @@ impl TestServer {
         self.login_in(email, None).await
     }
 
+    /// Opens a channel described by `body` as `who`: the channel the platform answered.
+    pub async fn open_channel(&self, who: &Session, body: Value) -> Channel {
+        let answer = self
+            .call(
+                Method::POST,
+                "/api/chat/channels",
+                Some(&who.token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        serde_json::from_value(answer.body).expect("a channel")
+    }
+
     /// The channels `session` sees (first 200).
     pub async fn queue(&self, session: &Session) -> Vec<Channel> {
         let answer = self
