@@ -1,11 +1,30 @@
-//! The commands the UI invokes. Each returns protocol types, and fails with a
-//! [`CodedError`] the UI can show.
+//! The commands the UI invokes. Each takes and returns `protocol` types and fails with a
+//! [`CodedError`] the UI can show; the engine does the work.
 
+use engine::cache::outbox::Work;
+use protocol::console::{OutboxItem, SearchHit};
 use protocol::error::{CodedError, ErrorCode};
-use protocol::ipc::{name, AppInfo};
+use protocol::ipc::{
+    name, ActRequest, AppInfo, ChannelAction, ChannelPage, ChannelPageRequest, Settings, SignIn,
+    SignInOutcome, Startup,
+};
+use protocol::rest::CreateChannelRequest;
+use protocol::{Channel, ChannelId, UserSummary};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::connection::ConnectionTracker;
+use crate::console::{self, Console};
+
+/// The most cached channels the queue holds (the UI renders only what is visible).
+const QUEUE_LIMIT: u32 = 50_000;
+/// The most messages one history page holds.
+const PAGE_LIMIT: u32 = 200;
+
+type Answer<T> = Result<T, CodedError>;
+
+fn coded(error: engine::Error) -> CodedError {
+    error.coded()
+}
 
 /// The app's name and version.
 #[tauri::command]
@@ -16,19 +35,243 @@ pub fn app_info() -> AppInfo {
     }
 }
 
-/// Checks the connection now and pushes the result to every window as a
-/// `connection-state` event.
+/// Pushes the connection state to every window as a `connection-state` event.
 #[tauri::command]
 pub fn check_connection<R: Runtime>(
     app: AppHandle<R>,
     tracker: State<'_, ConnectionTracker>,
-) -> Result<(), CodedError> {
+) -> Answer<()> {
     let report = tracker.check();
-    tracing::debug!(state = ?report.state, "connection checked");
     app.emit(name::CONNECTION_STATE, &report).map_err(|error| {
         CodedError::new(
             ErrorCode::Internal,
             format!("cannot tell the window the connection state: {error}"),
         )
     })
+}
+
+/// What the console starts with: who is signed in (then the live connection starts),
+/// the sign-in screen's defaults, the settings.
+#[tauri::command]
+pub async fn console_start(console: State<'_, Console>) -> Answer<Startup> {
+    let engine = console.engine.read().await;
+    let signed_in = console::signed_in(&engine);
+    if signed_in.is_some() && console.realtime.lock().map(|r| r.is_none()).unwrap_or(true) {
+        console.go_live(&engine);
+    }
+    Ok(Startup {
+        signed_in,
+        defaults: console::sign_in_defaults(&engine),
+        settings: console.settings(),
+    })
+}
+
+/// Signs in, then starts the live connection (which catches up first).
+#[tauri::command]
+pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<SignInOutcome> {
+    let server = request.server.trim().trim_end_matches('/').to_owned();
+    if !(server.starts_with("http://") || server.starts_with("https://")) {
+        return Err(CodedError::invalid(vec![protocol::FieldError::new(
+            "server",
+            "give the platform's address, starting with http:// or https://",
+        )]));
+    }
+    let email = request.email.trim().to_owned();
+    if email.is_empty() {
+        return Err(CodedError::invalid(vec![protocol::FieldError::new(
+            "email",
+            "give your sign-in address",
+        )]));
+    }
+    console.go_dark().await;
+    let mut engine = console.engine.write().await;
+    match engine
+        .login(&server, &email, request.password, request.tenant_id)
+        .await
+    {
+        Ok(_) => {}
+        Err(engine::Error::Invalid { fields }) if fields.iter().any(|f| f.field == "tenantId") => {
+            let message = fields
+                .iter()
+                .find(|f| f.field == "tenantId")
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            let tenants = console::tenant_choices(&message);
+            if !tenants.is_empty() {
+                return Ok(SignInOutcome::ChooseTenant { tenants });
+            }
+            return Err(CodedError::invalid(fields));
+        }
+        Err(error) => return Err(coded(error)),
+    }
+    let engine = engine.downgrade();
+    let session = console::signed_in(&engine).ok_or_else(|| {
+        CodedError::new(
+            ErrorCode::Internal,
+            "signed in, but no session was recorded",
+        )
+    })?;
+    console.go_live(&engine);
+    Ok(SignInOutcome::SignedIn { session })
+}
+
+/// Signs out (the cache stays on disk, unreadable through the UI until the next sign-in).
+#[tauri::command]
+pub async fn sign_out(console: State<'_, Console>) -> Answer<()> {
+    console.go_dark().await;
+    console.engine.write().await.logout().await.map_err(coded)
+}
+
+/// Every cached channel the user may see, newest activity first.
+#[tauri::command]
+pub async fn queue(console: State<'_, Console>) -> Answer<Vec<Channel>> {
+    let filter = engine::cache::channels::QueueFilter {
+        limit: Some(QUEUE_LIMIT),
+        ..Default::default()
+    };
+    console
+        .engine
+        .read()
+        .await
+        .queue(filter)
+        .await
+        .map_err(coded)
+}
+
+/// A channel and a page of its cached history.
+#[tauri::command]
+pub async fn channel(
+    console: State<'_, Console>,
+    request: ChannelPageRequest,
+) -> Answer<ChannelPage> {
+    let limit = request.limit.clamp(1, PAGE_LIMIT);
+    let (channel, messages, has_older) = console
+        .engine
+        .read()
+        .await
+        .history(request.channel_id, request.before, limit)
+        .await
+        .map_err(coded)?;
+    Ok(ChannelPage {
+        channel,
+        messages,
+        has_older,
+    })
+}
+
+/// The channel on screen changed: follow its room, and let the notification policy know.
+#[tauri::command]
+pub fn view_channel(console: State<'_, Console>, channel_id: Option<ChannelId>) {
+    let before = console.view().channel;
+    if before == channel_id {
+        return;
+    }
+    console.set_view(|view| view.channel = channel_id);
+    console.with_realtime(|realtime| {
+        if let Some(old) = before {
+            realtime.leave(old);
+        }
+        if let Some(new) = channel_id {
+            realtime.join(new);
+        }
+    });
+}
+
+/// Sends a message: queued first, delivered now when the platform answers.
+#[tauri::command]
+pub async fn send_message(
+    console: State<'_, Console>,
+    channel_id: ChannelId,
+    content: String,
+) -> Answer<OutboxItem> {
+    let engine = console.engine.read().await;
+    let sent = engine.send(channel_id, &content).await.map_err(coded)?;
+    Ok(sent.item)
+}
+
+/// Sends a failed or parked outbox item again.
+#[tauri::command]
+pub async fn retry(console: State<'_, Console>, id: uuid::Uuid) -> Answer<OutboxItem> {
+    let engine = console.engine.read().await;
+    Ok(engine.retry(id).await.map_err(coded)?.item)
+}
+
+/// Acts on a channel (through the outbox: offline, it is queued).
+#[tauri::command]
+pub async fn act(console: State<'_, Console>, request: ActRequest) -> Answer<OutboxItem> {
+    let engine = console.engine.read().await;
+    let sent = engine
+        .act(request.channel_id, move |expected| match request.action {
+            ChannelAction::Assign { member } => Work::Assign { member, expected },
+            ChannelAction::Escalate { reason } => Work::Escalate { reason, expected },
+            ChannelAction::Resolve { resolution } => Work::Resolve {
+                resolution,
+                expected,
+            },
+            ChannelAction::Reopen => Work::Reopen { expected },
+            ChannelAction::Archive => Work::Archive { expected },
+            ChannelAction::UpdateTicket { update } => Work::UpdateTicket { update, expected },
+        })
+        .await
+        .map_err(coded)?;
+    Ok(sent.item)
+}
+
+/// Opens a channel (a ticket) on the platform.
+#[tauri::command]
+pub async fn create_channel(
+    console: State<'_, Console>,
+    request: CreateChannelRequest,
+) -> Answer<Channel> {
+    let engine = console.engine.read().await;
+    engine.create_channel(request).await.map_err(coded)
+}
+
+/// The active tenant's users, for the assign picker.
+#[tauri::command]
+pub async fn users(console: State<'_, Console>) -> Answer<Vec<UserSummary>> {
+    let engine = console.engine.read().await;
+    engine.users(None).await.map_err(coded)
+}
+
+/// Searches the cached history.
+#[tauri::command]
+pub async fn search(console: State<'_, Console>, text: String) -> Answer<Vec<SearchHit>> {
+    let engine = console.engine.read().await;
+    engine.search(&text, 50).await.map_err(coded)
+}
+
+/// The outbox.
+#[tauri::command]
+pub async fn outbox(console: State<'_, Console>) -> Answer<Vec<OutboxItem>> {
+    let engine = console.engine.read().await;
+    engine.outbox().await.map_err(coded)
+}
+
+/// Marks a channel read up to `seq` (offline, the cache still forgets its unread count).
+#[tauri::command]
+pub async fn mark_read(console: State<'_, Console>, channel_id: ChannelId, seq: i64) -> Answer<()> {
+    let engine = console.engine.read().await;
+    match engine.mark_read(channel_id, seq).await {
+        Err(error) if error.is_transient() => Ok(()),
+        other => other.map_err(coded),
+    }
+}
+
+/// The user started or stopped typing.
+#[tauri::command]
+pub fn typing(console: State<'_, Console>, channel_id: ChannelId, typing: bool) {
+    console.with_realtime(|realtime| realtime.typing(channel_id, typing));
+}
+
+/// Saves new settings.
+#[tauri::command]
+pub fn set_settings(console: State<'_, Console>, settings: Settings) -> Answer<Settings> {
+    console.set_settings(settings.clone()).map_err(|error| {
+        CodedError::new(
+            ErrorCode::Internal,
+            format!("cannot save the settings: {error}"),
+        )
+    })?;
+    Ok(settings)
 }

@@ -11,33 +11,39 @@ use protocol::ipc::{ConnectionReport, ConnectionState};
 /// The current connection state and since when it holds.
 #[derive(Debug)]
 pub struct ConnectionTracker {
-    current: Mutex<(ConnectionState, DateTime<Utc>)>,
+    current: Mutex<(ConnectionState, DateTime<Utc>, Option<String>)>,
 }
 
 impl ConnectionTracker {
     /// Starts signed out, now.
     pub fn new() -> Self {
         Self {
-            current: Mutex::new((ConnectionState::SignedOut, Utc::now())),
+            current: Mutex::new((ConnectionState::SignedOut, Utc::now(), None)),
         }
     }
 
     /// Records a new state (keeping `since` when it did not change).
-    pub fn set(&self, state: ConnectionState) {
+    pub fn set(&self, state: ConnectionState, detail: Option<String>) {
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         if current.0 != state {
-            *current = (state, Utc::now());
+            current.1 = Utc::now();
         }
+        current.0 = state;
+        current.2 = detail;
     }
 
     /// The state as of now.
     pub fn check(&self) -> ConnectionReport {
-        let (state, since) = *self.current.lock().unwrap_or_else(|p| p.into_inner());
+        let (state, since, detail) = self
+            .current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         ConnectionReport {
             state,
             since,
             checked_at: Utc::now(),
-            detail: None,
+            detail,
         }
     }
 }
@@ -63,13 +69,13 @@ mod tests {
     #[test]
     fn since_moves_only_when_the_state_changes() {
         let tracker = ConnectionTracker::new();
-        tracker.set(ConnectionState::Connecting);
+        tracker.set(ConnectionState::Connecting, None);
         let first = tracker.check();
-        tracker.set(ConnectionState::Connecting);
+        tracker.set(ConnectionState::Connecting, None);
         let again = tracker.check();
         assert_eq!(first.since, again.since);
         assert!(again.checked_at >= first.checked_at);
-        tracker.set(ConnectionState::Online);
+        tracker.set(ConnectionState::Online, None);
         assert_eq!(tracker.check().state, ConnectionState::Online);
     }
 }

@@ -1,16 +1,26 @@
-//! The desktop shell of Switchboard: a thin Tauri layer that registers the commands the UI
-//! calls, keeps the state they need, and pushes events to the UI.
+//! The desktop shell of Switchboard: a thin Tauri layer over the console's engine. It opens
+//! the profile, registers the commands the UI calls, forwards the engine's changes to the
+//! window as events, raises notifications, and tracks what is on screen.
 //!
 //! The console's substance lives in the `engine` crate; this crate only connects it to a
-//! window. [`builder`] is generic over the Tauri runtime so tests can drive it with a mock
-//! runtime.
+//! window. [`builder`] is generic over the Tauri runtime.
+//!
+//! - `commands`: what the UI invokes.
+//! - `console`: the shared state (engine, live connection, view, settings).
+//! - `forward`: the change stream to the window, and notifications.
+//! - `connection`: the connection line's state.
+//! - `settings`: the settings file.
 
 mod commands;
 mod connection;
+mod console;
+mod forward;
+mod settings;
 
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime, WindowEvent};
 
 pub use connection::ConnectionTracker;
+pub use console::Console;
 
 /// Why the app could not run.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +28,9 @@ pub enum AppError {
     /// Tauri could not build or run the app.
     #[error("the desktop shell failed: {0}")]
     Tauri(#[from] tauri::Error),
+    /// The profile could not be opened.
+    #[error(transparent)]
+    Open(#[from] console::OpenError),
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: `info`).
@@ -31,18 +44,49 @@ pub fn init_tracing() {
 }
 
 /// The app's commands and state on any Tauri runtime.
-pub fn builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> {
     builder
         .manage(ConnectionTracker::new())
+        .manage(console)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(forward::run(handle));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::Focused(focused) = event {
+                let focused = *focused;
+                window
+                    .state::<Console>()
+                    .set_view(|view| view.focused = focused);
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::check_connection
+            commands::check_connection,
+            commands::console_start,
+            commands::sign_in,
+            commands::sign_out,
+            commands::queue,
+            commands::channel,
+            commands::view_channel,
+            commands::send_message,
+            commands::retry,
+            commands::act,
+            commands::create_channel,
+            commands::users,
+            commands::search,
+            commands::outbox,
+            commands::mark_read,
+            commands::typing,
+            commands::set_settings,
         ])
 }
 
 /// Runs the desktop app until its last window closes.
 pub fn run() -> Result<(), AppError> {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting switchboard");
-    builder(Builder::default()).run(tauri::generate_context!())?;
+    let console = Console::open()?;
+    builder(Builder::default(), console).run(tauri::generate_context!())?;
     Ok(())
 }

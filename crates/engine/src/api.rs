@@ -10,7 +10,7 @@ use protocol::rest::{
     LoginResponse, LogoutRequest, MarkReadRequest, MeResponse, RefreshRequest, ResolveRequest,
     SendMessageRequest, SyncQuery, SyncResponse, TokenPair, UpdateTicketRequest,
 };
-use protocol::{Channel, ChannelId, ErrorBody, Message, Secret, UserId};
+use protocol::{Channel, ChannelId, ErrorBody, Message, Secret, UserId, UserSummary};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -185,6 +185,15 @@ impl Api {
     pub async fn me(&self) -> Result<MeResponse> {
         self.request::<(), _>(Method::GET, "/api/users/me", None)
             .await
+    }
+
+    /// `GET /api/users?q=`: users of the active tenant (for the assign picker).
+    pub async fn users(&self, q: Option<&str>) -> Result<Vec<UserSummary>> {
+        let path = match q {
+            Some(q) => format!("/api/users?{}", query_string(&[("q", q)])?),
+            None => "/api/users".to_owned(),
+        };
+        self.request::<(), _>(Method::GET, &path, None).await
     }
 
     /// `GET /api/chat/channels`: one page of the queue.

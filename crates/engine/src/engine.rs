@@ -237,6 +237,107 @@ impl Engine {
             .await
     }
 
+    /// A page of a channel's history from the cache, oldest first: the newest `limit`, or
+    /// those before `before`; and whether older ones are cached.
+    pub async fn history(
+        &self,
+        id: ChannelId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<(Channel, Vec<Message>, bool)> {
+        self.cache
+            .read(move |conn| {
+                let channel = channels::get(conn, id)?.ok_or_else(|| {
+                    Error::NotFound(format!("channel {id} is not in the cache; sync first"))
+                })?;
+                let mut page = messages::history(conn, id, before, limit.saturating_add(1))?;
+                let has_older = page.len() > limit as usize;
+                if has_older {
+                    page.remove(0);
+                }
+                Ok((channel, page, has_older))
+            })
+            .await
+    }
+
+    /// Opens a channel (a ticket, for SUPPORT) on the platform and caches it. Needs the
+    /// platform: a new ticket is not queued offline.
+    pub async fn create_channel(
+        &self,
+        request: protocol::rest::CreateChannelRequest,
+    ) -> Result<Channel> {
+        request
+            .validate()
+            .map_err(|fields| Error::Invalid { fields })?;
+        let channel = self
+            .session()?
+            .call(|api| {
+                let request = request.clone();
+                async move { api.create_channel(&request).await }
+            })
+            .await?;
+        let stored = channel.clone();
+        let stored = self
+            .cache
+            .write(move |tx| channels::upsert_keeping_unread(tx, stored))
+            .await?;
+        self.changes.send(Change::Channel {
+            channel: Box::new(stored),
+        });
+        Ok(channel)
+    }
+
+    /// The active tenant's users, matching `q` (from the platform).
+    pub async fn users(&self, q: Option<String>) -> Result<Vec<protocol::UserSummary>> {
+        self.session()?
+            .call(|api| {
+                let q = q.clone();
+                async move { api.users(q.as_deref()).await }
+            })
+            .await
+    }
+
+    /// Marks `channel` read up to `seq`: at once in the cache, then on the platform (best
+    /// effort: offline, the platform learns at the next read).
+    pub async fn mark_read(&self, channel: ChannelId, seq: i64) -> Result<()> {
+        self.cache
+            .write(move |tx| channels::set_unread(tx, channel, 0))
+            .await?;
+        self.changes.send(Change::Read {
+            channel_id: channel,
+            seq,
+        });
+        self.session()?
+            .call(|api| async move { api.mark_read(channel, seq).await })
+            .await
+    }
+
+    /// Puts a failed or parked outbox item back in the queue and tries again. An action
+    /// parked for review is re-based on the channel as cached now: retrying it is the
+    /// person's decision to apply it anyway.
+    pub async fn retry(&self, id: uuid::Uuid) -> Result<Sent> {
+        let item = self
+            .cache
+            .read(move |conn| rows::get(conn, id))
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no outbox item {id}")))?;
+        if item.state.is_pending() || item.state == rows::OutboxState::Sent {
+            return Err(Error::Conflict(format!(
+                "outbox item {id} is {:?}; only failed or parked work is retried",
+                item.state
+            )));
+        }
+        let mut work = item.work.clone();
+        if work.expected().is_some() {
+            let now = self.expected(item.channel_id).await?;
+            rebase(&mut work, now);
+        }
+        self.cache
+            .write(move |tx| rows::requeue(tx, id, &work))
+            .await?;
+        self.flush_and_report(id).await
+    }
+
     /// Offline search, from the cache.
     pub async fn search(&self, text: &str, limit: u32) -> Result<Vec<Hit>> {
         let text = text.to_owned();
@@ -293,7 +394,10 @@ impl Engine {
             .cache
             .write(move |tx| rows::enqueue(tx, channel, &work))
             .await?;
-        let id = item.id;
+        self.flush_and_report(item.id).await
+    }
+
+    async fn flush_and_report(&self, id: uuid::Uuid) -> Result<Sent> {
         self.changes.send(Change::Outbox);
         let flushed = outbox::flush(self.session()?, &self.cache).await;
         self.changes.send(Change::Outbox);
@@ -311,12 +415,33 @@ impl Engine {
             }
             _ => None,
         };
-        flushed?;
-        Ok(Sent { item, message })
+        match flushed {
+            // Offline or busy: the item stays queued, and says so.
+            Err(error) if !error.is_transient() => Err(error),
+            _ => Ok(Sent { item, message }),
+        }
+    }
+
+    /// Who is signed in, if anyone.
+    pub fn signed_in(&self) -> Option<&SessionRecord> {
+        self.session.as_deref().map(Session::record)
     }
 
     /// The outbox: everything not yet sent, and the last 20 sent.
     pub async fn outbox(&self) -> Result<Vec<OutboxItem>> {
         self.cache.read(|conn| rows::list(conn, 20)).await
+    }
+}
+
+/// Replaces the expectation of an action with `now`.
+fn rebase(work: &mut Work, now: Expected) {
+    match work {
+        Work::SendMessage { .. } => {}
+        Work::Assign { expected, .. }
+        | Work::Escalate { expected, .. }
+        | Work::Resolve { expected, .. }
+        | Work::Reopen { expected }
+        | Work::Archive { expected }
+        | Work::UpdateTicket { expected, .. } => *expected = now,
     }
 }

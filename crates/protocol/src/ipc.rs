@@ -1,9 +1,15 @@
 //! What the desktop shell and its UI say to each other over Tauri's IPC: command names, event
 //! names and their payloads. Command failures are [`crate::error::CodedError`]s.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
+
+use crate::model::Seq;
+use crate::rest::UpdateTicketRequest;
+use crate::{Channel, ChannelId, Message, Role, Secret, TenantId, UserId};
 
 /// Command and event names, shared so neither side can misspell them.
 pub mod name {
@@ -13,6 +19,45 @@ pub mod name {
     pub const CHECK_CONNECTION: &str = "check_connection";
     /// Event: the connection state changed → [`super::ConnectionReport`].
     pub const CONNECTION_STATE: &str = "connection-state";
+
+    /// Command: what the console starts with → [`super::Startup`].
+    pub const START: &str = "console_start";
+    /// Command: sign in ([`super::SignIn`]) → [`super::SignedIn`].
+    pub const SIGN_IN: &str = "sign_in";
+    /// Command: sign out.
+    pub const SIGN_OUT: &str = "sign_out";
+    /// Command: every cached channel the user may see → `Vec<Channel>`.
+    pub const QUEUE: &str = "queue";
+    /// Command: a channel and a page of its history ([`super::ChannelPageRequest`]) →
+    /// [`super::ChannelPage`].
+    pub const CHANNEL: &str = "channel";
+    /// Command: the channel on screen changed (`{channelId?}`); the console joins its room
+    /// and stops notifying for it while the window has focus.
+    pub const VIEW: &str = "view_channel";
+    /// Command: send a message (`{channelId, content}`) → `OutboxItem`.
+    pub const SEND: &str = "send_message";
+    /// Command: send a failed or parked outbox item again (`{id}`) → `OutboxItem`.
+    pub const RETRY: &str = "retry";
+    /// Command: act on a channel ([`super::ActRequest`]) → `OutboxItem`.
+    pub const ACT: &str = "act";
+    /// Command: open a ticket (`{request: CreateChannelRequest}`) → `Channel`.
+    pub const CREATE: &str = "create_channel";
+    /// Command: the active tenant's users, for the assign picker → `Vec<UserSummary>`.
+    pub const USERS: &str = "users";
+    /// Command: search the cached history (`{text}`) → `Vec<SearchHit>`.
+    pub const SEARCH: &str = "search";
+    /// Command: the outbox → `Vec<OutboxItem>`.
+    pub const OUTBOX: &str = "outbox";
+    /// Command: read a channel up to `seq` (`{channelId, seq}`).
+    pub const MARK_READ: &str = "mark_read";
+    /// Command: typing started or stopped (`{channelId, typing}`).
+    pub const TYPING: &str = "typing";
+    /// Command: change the settings (`{settings}`) → [`super::Settings`].
+    pub const SETTINGS: &str = "set_settings";
+    /// Event: a change of what the console shows → `console::Change`.
+    pub const CHANGE: &str = "console-change";
+    /// Event: open this channel (a notification was clicked) → `ChannelId`.
+    pub const OPEN_CHANNEL: &str = "open-channel";
 }
 
 /// The app's identity.
@@ -52,4 +97,177 @@ pub struct ConnectionReport {
     pub checked_at: DateTime<Utc>,
     /// Why, when there is more to say (the last error while offline).
     pub detail: Option<String>,
+}
+
+/// What the sign-in screen is prefilled with.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInDefaults {
+    /// The platform's URL.
+    pub server: Option<String>,
+    /// The sign-in address.
+    pub email: Option<String>,
+}
+
+/// Who is signed in.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    /// The platform's URL.
+    pub server: String,
+    /// The sign-in address.
+    pub email: String,
+    /// The user.
+    pub user_id: UserId,
+    /// Their display name.
+    pub name: String,
+    /// The active tenant (absent for a super admin over every tenant).
+    pub tenant_id: Option<TenantId>,
+    /// Their role in it.
+    pub role: Role,
+}
+
+/// The console's notification settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Native notifications at all.
+    pub notifications: bool,
+    /// Do not disturb: nothing but URGENT tickets and assignments to me.
+    pub do_not_disturb: bool,
+    /// Channels that never notify.
+    pub muted: BTreeSet<ChannelId>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            notifications: true,
+            do_not_disturb: false,
+            muted: BTreeSet::new(),
+        }
+    }
+}
+
+/// What the console starts with.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Startup {
+    /// The recorded session, if the profile is signed in.
+    pub signed_in: Option<SignedIn>,
+    /// What to prefill the sign-in screen with.
+    pub defaults: SignInDefaults,
+    /// The settings.
+    pub settings: Settings,
+}
+
+/// A sign-in.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignIn {
+    /// The platform's URL.
+    pub server: String,
+    /// The sign-in address.
+    pub email: String,
+    /// The password.
+    pub password: Secret,
+    /// The tenant, when the user belongs to several.
+    pub tenant_id: Option<TenantId>,
+}
+
+/// A tenant the user may choose at sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantChoice {
+    /// Its id.
+    pub id: TenantId,
+    /// Its short name.
+    pub slug: String,
+}
+
+/// `channel` command: which page of a channel's history.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelPageRequest {
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// Messages before this seq (absent: the newest).
+    pub before: Option<Seq>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// A channel and a page of its history, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelPage {
+    /// The channel as cached.
+    pub channel: Channel,
+    /// The messages, oldest first.
+    pub messages: Vec<Message>,
+    /// Whether older messages are cached.
+    pub has_older: bool,
+}
+
+/// An action on a channel.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "action")]
+pub enum ChannelAction {
+    /// Assign to a member of the tenant.
+    #[serde(rename_all = "camelCase")]
+    Assign {
+        /// To whom.
+        member: UserId,
+    },
+    /// Escalate to the platform's super admins.
+    Escalate {
+        /// Why.
+        reason: String,
+    },
+    /// Resolve.
+    Resolve {
+        /// How.
+        resolution: Option<String>,
+    },
+    /// Reopen.
+    Reopen,
+    /// Archive.
+    Archive,
+    /// Change the ticket's status, priority or category.
+    UpdateTicket {
+        /// The change.
+        update: UpdateTicketRequest,
+    },
+}
+
+/// `act` command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActRequest {
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// What to do.
+    pub action: ChannelAction,
+}
+
+/// What a sign-in came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "outcome")]
+pub enum SignInOutcome {
+    /// Signed in.
+    SignedIn {
+        /// Who.
+        session: SignedIn,
+    },
+    /// The user belongs to several tenants: sign in again choosing one.
+    ChooseTenant {
+        /// The choices.
+        tenants: Vec<TenantChoice>,
+    },
 }

@@ -20,10 +20,13 @@
 //! - [`json`]: decoding that names the offending field.
 //! - [`secret`]: a string that never prints.
 //! - [`ipc`]: what the desktop shell and its UI say to each other.
+//! - [`console`]: the console's own vocabulary (changes, outbox items, search hits), shared
+//!   by its engine, shell and UI.
 
 #[macro_use]
 mod macros;
 
+pub mod console;
 pub mod enums;
 pub mod error;
 pub mod events;

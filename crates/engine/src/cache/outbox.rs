@@ -2,160 +2,35 @@
 //! was made. Persisted before anything is sent, so a crash or restart loses nothing.
 
 use chrono::Utc;
-use protocol::rest::UpdateTicketRequest;
-use protocol::{ChannelId, ChannelStatus, UserId};
+pub use protocol::console::{Expected, OutboxItem, OutboxState, Work};
+use protocol::ChannelId;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{from_json, to_json};
 use crate::error::{Error, Result};
 
-/// Where a piece of work stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxState {
-    /// Waiting to be sent.
-    Queued,
-    /// Being sent now (after a crash: sent again; the platform deduplicates).
-    Sending,
-    /// Done.
-    Sent,
-    /// Refused for good; the reason says why.
-    Failed,
-    /// Not applied: its target changed since it was made. A person decides.
-    NeedsReview,
-}
-
-impl OutboxState {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Sending => "sending",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-            Self::NeedsReview => "needs_review",
-        }
-    }
-
-    fn parse(text: &str) -> Result<Self> {
-        Ok(match text {
-            "queued" => Self::Queued,
-            "sending" => Self::Sending,
-            "sent" => Self::Sent,
-            "failed" => Self::Failed,
-            "needs_review" => Self::NeedsReview,
-            other => return Err(Error::Local(format!("unknown outbox state `{other}`"))),
-        })
+/// The state as stored.
+fn state_str(state: OutboxState) -> &'static str {
+    match state {
+        OutboxState::Queued => "queued",
+        OutboxState::Sending => "sending",
+        OutboxState::Sent => "sent",
+        OutboxState::Failed => "failed",
+        OutboxState::NeedsReview => "needs_review",
     }
 }
 
-/// What the channel looked like when an action was made: if it changed, the action waits
-/// for review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Expected {
-    /// Its status then.
-    pub status: ChannelStatus,
-    /// Its assignee then.
-    pub assigned_to: Option<UserId>,
-}
-
-/// A piece of work.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
-pub enum Work {
-    /// Post a message.
-    SendMessage {
-        /// The text.
-        content: String,
-    },
-    /// Assign the channel.
-    Assign {
-        /// To whom.
-        member: UserId,
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Escalate the channel.
-    Escalate {
-        /// Why.
-        reason: String,
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Resolve the channel.
-    Resolve {
-        /// How.
-        resolution: Option<String>,
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Reopen the channel.
-    Reopen {
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Archive the channel.
-    Archive {
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Change the ticket.
-    UpdateTicket {
-        /// The change.
-        update: UpdateTicketRequest,
-        /// The channel as it was.
-        expected: Expected,
-    },
-}
-
-impl Work {
-    /// The kind, as stored.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::SendMessage { .. } => "sendMessage",
-            Self::Assign { .. } => "assign",
-            Self::Escalate { .. } => "escalate",
-            Self::Resolve { .. } => "resolve",
-            Self::Reopen { .. } => "reopen",
-            Self::Archive { .. } => "archive",
-            Self::UpdateTicket { .. } => "updateTicket",
-        }
-    }
-
-    /// The state the channel must still be in for an action to apply.
-    pub fn expected(&self) -> Option<&Expected> {
-        match self {
-            Self::SendMessage { .. } => None,
-            Self::Assign { expected, .. }
-            | Self::Escalate { expected, .. }
-            | Self::Resolve { expected, .. }
-            | Self::Reopen { expected }
-            | Self::Archive { expected }
-            | Self::UpdateTicket { expected, .. } => Some(expected),
-        }
-    }
-}
-
-/// One row of the outbox.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutboxItem {
-    /// The order it was made in.
-    pub seq: i64,
-    /// Its client id (the message's `clientMessageId`).
-    pub id: Uuid,
-    /// The channel it is for.
-    pub channel_id: ChannelId,
-    /// What to do.
-    pub work: Work,
-    /// Where it stands.
-    pub state: OutboxState,
-    /// How many times sending was tried.
-    pub attempts: u32,
-    /// Why the last try failed.
-    pub last_error: Option<String>,
+/// The state from its stored form.
+fn parse_state(text: &str) -> Result<OutboxState> {
+    Ok(match text {
+        "queued" => OutboxState::Queued,
+        "sending" => OutboxState::Sending,
+        "sent" => OutboxState::Sent,
+        "failed" => OutboxState::Failed,
+        "needs_review" => OutboxState::NeedsReview,
+        other => return Err(Error::Local(format!("unknown outbox state `{other}`"))),
+    })
 }
 
 /// A row as stored: seq, id, channel, payload, state, attempts, last error.
@@ -184,7 +59,7 @@ fn decode(raw: RawItem) -> Result<OutboxItem> {
             .parse()
             .map_err(|_| Error::Local(format!("bad outbox channel {channel}")))?,
         work: from_json(&payload)?,
-        state: OutboxState::parse(&state)?,
+        state: parse_state(&state)?,
         attempts,
         last_error,
     })
@@ -213,6 +88,15 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Option<OutboxItem>> {
         )
         .optional()?;
     raw.map(decode).transpose()
+}
+
+/// Puts a failed or parked item back in the queue with `work` (its expectation renewed).
+pub fn requeue(conn: &Connection, id: Uuid, work: &Work) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET payload = ?2, state = 'queued', last_error = NULL, updated_at = ?3 WHERE id = ?1",
+        params![id.to_string(), to_json(work)?, Utc::now().timestamp_micros()],
+    )?;
+    Ok(())
 }
 
 /// Work still to send (queued, or caught sending by a crash), oldest first.
@@ -244,7 +128,7 @@ pub fn set_state(
 ) -> Result<()> {
     conn.execute(
         "UPDATE outbox SET state = ?2, last_error = ?3, attempts = attempts + ?4, updated_at = ?5 WHERE id = ?1",
-        params![id.to_string(), state.as_str(), error, i64::from(tried), Utc::now().timestamp_micros()],
+        params![id.to_string(), state_str(state), error, i64::from(tried), Utc::now().timestamp_micros()],
     )?;
     Ok(())
 }

@@ -5,7 +5,6 @@
 //! without sorting every match, which keeps a common prefix over a million messages
 //! cheap); sync stores them oldest change first, so that is their order in time too.
 
-use protocol::{Channel, Message};
 use rusqlite::{params, Connection};
 
 use super::from_json;
@@ -15,20 +14,7 @@ use crate::error::Result;
 pub const MAX_HITS: u32 = 200;
 
 /// One hit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
-pub enum Hit {
-    /// A message whose content matched.
-    Message {
-        /// The message.
-        message: Box<Message>,
-    },
-    /// A channel whose subject matched.
-    Channel {
-        /// The channel.
-        channel: Box<Channel>,
-    },
-}
+pub use protocol::console::SearchHit as Hit;
 
 /// The FTS5 query for what a user typed: each word quoted (so no operator can be injected)
 /// and made a prefix; `None` when nothing searchable is left.

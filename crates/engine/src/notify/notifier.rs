@@ -22,6 +22,16 @@ pub struct Shown {
 impl Notifier {
     /// Shows `notice`; `None` when no daemon took it.
     pub async fn show(&self, notice: &Notice) -> Option<Shown> {
+        self.show_opening(notice, |_| {}).await
+    }
+
+    /// Shows `notice` with an "Open" action (the default, a click on it where the daemon
+    /// supports actions); `on_open` gets its channel when the user takes it. A thread waits
+    /// for the answer until the notification closes.
+    pub async fn show_opening<F>(&self, notice: &Notice, on_open: F) -> Option<Shown>
+    where
+        F: FnOnce(protocol::ChannelId) + Send + 'static,
+    {
         let notice = notice.clone();
         let shown = tokio::task::spawn_blocking(move || {
             let mut notification = Notification::new();
@@ -35,8 +45,19 @@ impl Notifier {
                 } else {
                     Urgency::Normal
                 })
+                .action("default", "Open")
                 .timeout(Timeout::Default);
-            notification.show().map(|handle| Shown { id: handle.id() })
+            let handle = notification.show()?;
+            let shown = Shown { id: handle.id() };
+            let channel = notice.channel_id;
+            std::thread::spawn(move || {
+                handle.wait_for_action(move |action| {
+                    if action == "default" {
+                        on_open(channel);
+                    }
+                });
+            });
+            Ok::<_, notify_rust::error::Error>(shown)
         })
         .await;
         match shown {

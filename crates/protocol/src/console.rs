@@ -1,0 +1,222 @@
+//! The console's own vocabulary, spoken between its engine, its desktop shell and its UI:
+//! the stream of changes, the outbox's items, and search hits. None of it crosses the wire
+//! to the platform.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::events::{UserStopTyping, UserTyping};
+use crate::ipc::ConnectionState;
+use crate::model::Seq;
+use crate::rest::UpdateTicketRequest;
+use crate::{Channel, ChannelId, ChannelStatus, Message, UserId};
+
+/// One change to what the console shows, as it happens. A front takes a snapshot, then
+/// applies these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "change")]
+pub enum Change {
+    /// The connection to the platform changed.
+    #[serde(rename_all = "camelCase")]
+    Connection {
+        /// The new state.
+        state: ConnectionState,
+        /// Why, when there is more to say.
+        detail: Option<String>,
+    },
+    /// A channel was stored or changed.
+    #[serde(rename_all = "camelCase")]
+    Channel {
+        /// It, as it is now.
+        channel: Box<Channel>,
+    },
+    /// A channel is no longer visible and left the cache.
+    #[serde(rename_all = "camelCase")]
+    ChannelRemoved {
+        /// Which.
+        channel_id: ChannelId,
+    },
+    /// A message was stored.
+    #[serde(rename_all = "camelCase")]
+    Message {
+        /// It.
+        message: Box<Message>,
+    },
+    /// Someone started typing.
+    #[serde(rename_all = "camelCase")]
+    Typing {
+        /// Who, where.
+        typing: UserTyping,
+    },
+    /// Someone stopped typing.
+    #[serde(rename_all = "camelCase")]
+    StoppedTyping {
+        /// Who, where.
+        typing: UserStopTyping,
+    },
+    /// The user read a channel up to `seq` (on another device, or here).
+    #[serde(rename_all = "camelCase")]
+    Read {
+        /// Which channel.
+        channel_id: ChannelId,
+        /// Up to where.
+        seq: Seq,
+    },
+    /// A catch-up with the platform finished.
+    #[serde(rename_all = "camelCase")]
+    Synced {
+        /// Channels stored.
+        channels: u32,
+        /// Messages stored.
+        messages: u32,
+    },
+    /// The outbox changed (something was queued, sent, or parked).
+    Outbox,
+}
+
+/// Where a piece of outbox work stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting to be sent.
+    Queued,
+    /// Being sent now (after a crash: sent again; the platform deduplicates).
+    Sending,
+    /// Done.
+    Sent,
+    /// Refused for good; the reason says why.
+    Failed,
+    /// Not applied: its target changed since it was made. A person decides.
+    NeedsReview,
+}
+
+impl OutboxState {
+    /// Whether it still waits to go out.
+    pub fn is_pending(self) -> bool {
+        matches!(self, Self::Queued | Self::Sending)
+    }
+}
+
+/// What the channel looked like when an action was made: if it changed, the action waits
+/// for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Expected {
+    /// Its status then.
+    pub status: ChannelStatus,
+    /// Its assignee then.
+    pub assigned_to: Option<UserId>,
+}
+
+/// A piece of outbox work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Work {
+    /// Post a message.
+    SendMessage {
+        /// The text.
+        content: String,
+    },
+    /// Assign the channel.
+    Assign {
+        /// To whom.
+        member: UserId,
+        /// The channel as it was.
+        expected: Expected,
+    },
+    /// Escalate the channel.
+    Escalate {
+        /// Why.
+        reason: String,
+        /// The channel as it was.
+        expected: Expected,
+    },
+    /// Resolve the channel.
+    Resolve {
+        /// How.
+        resolution: Option<String>,
+        /// The channel as it was.
+        expected: Expected,
+    },
+    /// Reopen the channel.
+    Reopen {
+        /// The channel as it was.
+        expected: Expected,
+    },
+    /// Archive the channel.
+    Archive {
+        /// The channel as it was.
+        expected: Expected,
+    },
+    /// Change the ticket.
+    UpdateTicket {
+        /// The change.
+        update: UpdateTicketRequest,
+        /// The channel as it was.
+        expected: Expected,
+    },
+}
+
+impl Work {
+    /// The kind, as stored.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SendMessage { .. } => "sendMessage",
+            Self::Assign { .. } => "assign",
+            Self::Escalate { .. } => "escalate",
+            Self::Resolve { .. } => "resolve",
+            Self::Reopen { .. } => "reopen",
+            Self::Archive { .. } => "archive",
+            Self::UpdateTicket { .. } => "updateTicket",
+        }
+    }
+
+    /// The state the channel must still be in for an action to apply.
+    pub fn expected(&self) -> Option<&Expected> {
+        match self {
+            Self::SendMessage { .. } => None,
+            Self::Assign { expected, .. }
+            | Self::Escalate { expected, .. }
+            | Self::Resolve { expected, .. }
+            | Self::Reopen { expected }
+            | Self::Archive { expected }
+            | Self::UpdateTicket { expected, .. } => Some(expected),
+        }
+    }
+}
+
+/// One row of the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxItem {
+    /// The order it was made in.
+    pub seq: i64,
+    /// Its client id (the message's `clientMessageId`).
+    pub id: Uuid,
+    /// The channel it is for.
+    pub channel_id: ChannelId,
+    /// What to do.
+    pub work: Work,
+    /// Where it stands.
+    pub state: OutboxState,
+    /// How many times sending was tried.
+    pub attempts: u32,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+}
+
+/// One hit of an offline search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum SearchHit {
+    /// A message whose content matched.
+    Message {
+        /// The message.
+        message: Box<Message>,
+    },
+    /// A channel whose subject matched.
+    Channel {
+        /// The channel.
+        channel: Box<Channel>,
+    },
+}

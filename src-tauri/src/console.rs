@@ -1,0 +1,194 @@
+//! The shell's one piece of state: the signed-in profile's engine, its live connection,
+//! what is on screen, and the settings. Commands and the change forwarder share it.
+
+use std::sync::Mutex;
+
+use engine::profile::Profile;
+use engine::realtime::Realtime;
+use engine::{Engine, EngineOptions};
+use protocol::ipc::{Settings, SignInDefaults, SignedIn};
+use protocol::{ChannelId, TenantId};
+use tokio::sync::RwLock;
+
+use crate::settings::SettingsFile;
+
+/// The profile the console opens unless `SWITCHBOARD_PROFILE` names another.
+pub const DEFAULT_PROFILE: &str = "default";
+/// Prefills the sign-in screen's platform URL.
+pub const SERVER_VAR: &str = "SWITCHBOARD_SERVER";
+/// Prefills the sign-in screen's address.
+pub const EMAIL_VAR: &str = "SWITCHBOARD_EMAIL";
+/// Names the profile to open.
+pub const PROFILE_VAR: &str = "SWITCHBOARD_PROFILE";
+/// The platform URL offered when nothing else is known.
+const LOCAL_PLATFORM: &str = "http://127.0.0.1:3000";
+
+/// What the user is looking at, for the notification policy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct View {
+    /// The channel on screen.
+    pub channel: Option<ChannelId>,
+    /// Whether the window has focus.
+    pub focused: bool,
+}
+
+/// The console: one engine over the open profile.
+#[derive(Debug)]
+pub struct Console {
+    /// The engine (written by sign-in and sign-out only).
+    pub engine: RwLock<Engine>,
+    /// The live connection while signed in.
+    pub realtime: Mutex<Option<Realtime>>,
+    /// What is on screen.
+    pub view: Mutex<View>,
+    /// The settings, as saved.
+    pub settings: Mutex<Settings>,
+    settings_file: SettingsFile,
+}
+
+/// Why the console could not open.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open the console's profile: {0}")]
+pub struct OpenError(#[from] engine::Error);
+
+impl Console {
+    /// Opens the profile named by `SWITCHBOARD_PROFILE` (or `default`) under
+    /// `SWITCHBOARD_HOME` (or the XDG data directory): its cache always, its session if
+    /// one is recorded. No network.
+    pub fn open() -> Result<Self, OpenError> {
+        let name = std::env::var(PROFILE_VAR).unwrap_or_else(|_| DEFAULT_PROFILE.to_owned());
+        let profile = Profile::named(&name)?;
+        let settings_file = SettingsFile::in_dir(profile.dir());
+        let settings = settings_file.load();
+        let engine = Engine::open(profile, EngineOptions::default())?;
+        Ok(Self {
+            engine: RwLock::new(engine),
+            realtime: Mutex::new(None),
+            view: Mutex::new(View::default()),
+            settings: Mutex::new(settings),
+            settings_file,
+        })
+    }
+
+    /// The settings now.
+    pub fn settings(&self) -> Settings {
+        lock(&self.settings).clone()
+    }
+
+    /// Saves and applies new settings.
+    pub fn set_settings(&self, settings: Settings) -> std::io::Result<()> {
+        self.settings_file.save(&settings)?;
+        *lock(&self.settings) = settings;
+        Ok(())
+    }
+
+    /// What is on screen now.
+    pub fn view(&self) -> View {
+        *lock(&self.view)
+    }
+
+    /// Changes what is on screen.
+    pub fn set_view(&self, change: impl FnOnce(&mut View)) {
+        change(&mut lock(&self.view));
+    }
+
+    /// Starts the live connection (after sign-in, or at start when signed in), replacing
+    /// any running one. Must run inside the async runtime.
+    pub fn go_live(&self, engine: &Engine) {
+        match engine.connect() {
+            Ok(realtime) => {
+                if let Some(channel) = self.view().channel {
+                    realtime.join(channel);
+                }
+                *lock(&self.realtime) = Some(realtime);
+            }
+            Err(error) => tracing::warn!(%error, "cannot start the live connection"),
+        }
+    }
+
+    /// Stops the live connection, if any.
+    pub async fn go_dark(&self) {
+        let running = lock(&self.realtime).take();
+        if let Some(realtime) = running {
+            realtime.stop().await;
+        }
+    }
+
+    /// Runs `with` on the live connection, if there is one.
+    pub fn with_realtime(&self, with: impl FnOnce(&Realtime)) {
+        if let Some(realtime) = lock(&self.realtime).as_ref() {
+            with(realtime);
+        }
+    }
+}
+
+/// Who the engine is signed in as, for the UI.
+pub fn signed_in(engine: &Engine) -> Option<SignedIn> {
+    engine.signed_in().map(|record| SignedIn {
+        server: record.server.clone(),
+        email: record.email.clone(),
+        user_id: record.user_id,
+        name: record.name.clone(),
+        tenant_id: record.tenant_id,
+        role: record.role,
+    })
+}
+
+/// What the sign-in screen offers: the environment's choice, else the last session's
+/// platform, else a local one.
+pub fn sign_in_defaults(engine: &Engine) -> SignInDefaults {
+    let last = engine.profile().session().ok().flatten();
+    SignInDefaults {
+        server: std::env::var(SERVER_VAR)
+            .ok()
+            .or_else(|| last.as_ref().map(|record| record.server.clone()))
+            .or_else(|| Some(LOCAL_PLATFORM.to_owned())),
+        email: std::env::var(EMAIL_VAR)
+            .ok()
+            .or_else(|| last.map(|record| record.email)),
+    }
+}
+
+/// The tenants a refused sign-in offers: the platform answers a user of several tenants
+/// with `tenantId` invalid and a message listing `slug (id)` pairs.
+pub fn tenant_choices(message: &str) -> Vec<protocol::ipc::TenantChoice> {
+    let Some((_, list)) = message.split_once("choose one of:") else {
+        return Vec::new();
+    };
+    list.split(',')
+        .filter_map(|entry| {
+            let (slug, rest) = entry.trim().split_once(" (")?;
+            let id: TenantId = rest.trim_end_matches(')').parse().ok()?;
+            Some(protocol::ipc::TenantChoice {
+                id,
+                slug: slug.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenants_of_a_refused_sign_in_are_read_from_its_message() {
+        let acme = uuid::Uuid::new_v4();
+        let globex = uuid::Uuid::new_v4();
+        let message = format!(
+            "you belong to several tenants; choose one of: acme ({acme}), globex ({globex})"
+        );
+        let choices = tenant_choices(&message);
+        assert_eq!(choices.len(), 2);
+        assert_eq!(choices[0].slug, "acme");
+        assert_eq!(choices[0].id, TenantId::from(acme));
+        assert_eq!(choices[1].slug, "globex");
+        assert!(tenant_choices("wrong password").is_empty());
+    }
+}
