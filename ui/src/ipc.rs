@@ -3,8 +3,14 @@
 //!
 //! Every call returns `Result<_, CodedError>`; nothing here panics on what the shell answers.
 
+use protocol::console::{OutboxItem, SearchHit};
 use protocol::error::{CodedError, ErrorCode};
-use protocol::ipc::{name, AppInfo};
+use protocol::ipc::{
+    name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
+    Startup,
+};
+use protocol::rest::CreateChannelRequest;
+use protocol::{Channel, ChannelId, UserSummary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -30,7 +36,10 @@ pub async fn invoke<A: Serialize, R: DeserializeOwned>(
     command: &str,
     args: &A,
 ) -> Result<R, CodedError> {
-    let args = serde_wasm_bindgen::to_value(args).map_err(|error| {
+    // JSON-compatible: maps as objects and 64-bit integers as numbers, as the shell reads
+    // the arguments as JSON.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = args.serialize(&serializer).map_err(|error| {
         CodedError::new(
             ErrorCode::Internal,
             format!("cannot encode the arguments of `{command}`: {error}"),
@@ -110,4 +119,138 @@ pub async fn app_info() -> Result<AppInfo, CodedError> {
 /// Asks the shell to check the connection; the result arrives as a connection-state event.
 pub async fn check_connection() -> Result<(), CodedError> {
     invoke(name::CHECK_CONNECTION, &NoArgs {}).await
+}
+
+/// What the console starts with.
+pub async fn start() -> Result<Startup, CodedError> {
+    invoke(name::START, &NoArgs {}).await
+}
+
+#[derive(Debug, Serialize)]
+struct RequestArg<'a, T> {
+    request: &'a T,
+}
+
+/// Signs in.
+pub async fn sign_in(request: &SignIn) -> Result<SignInOutcome, CodedError> {
+    invoke(name::SIGN_IN, &RequestArg { request }).await
+}
+
+/// Signs out.
+pub async fn sign_out() -> Result<(), CodedError> {
+    invoke(name::SIGN_OUT, &NoArgs {}).await
+}
+
+/// Every cached channel.
+pub async fn queue() -> Result<Vec<Channel>, CodedError> {
+    invoke(name::QUEUE, &NoArgs {}).await
+}
+
+/// A channel and a page of its history.
+pub async fn channel(request: &ChannelPageRequest) -> Result<ChannelPage, CodedError> {
+    invoke(name::CHANNEL, &RequestArg { request }).await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChannelArg {
+    channel_id: Option<ChannelId>,
+}
+
+/// Tells the shell which channel is on screen.
+pub async fn view_channel(channel_id: Option<ChannelId>) -> Result<(), CodedError> {
+    invoke(name::VIEW, &ChannelArg { channel_id }).await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SendArgs<'a> {
+    channel_id: ChannelId,
+    content: &'a str,
+}
+
+/// Sends a message (queued when offline).
+pub async fn send_message(channel_id: ChannelId, content: &str) -> Result<OutboxItem, CodedError> {
+    invoke(
+        name::SEND,
+        &SendArgs {
+            channel_id,
+            content,
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Serialize)]
+struct RetryArgs {
+    id: uuid::Uuid,
+}
+
+/// Sends a failed or parked outbox item again.
+pub async fn retry(id: uuid::Uuid) -> Result<OutboxItem, CodedError> {
+    invoke(name::RETRY, &RetryArgs { id }).await
+}
+
+/// Acts on a channel.
+pub async fn act(request: &ActRequest) -> Result<OutboxItem, CodedError> {
+    invoke(name::ACT, &RequestArg { request }).await
+}
+
+/// Opens a ticket.
+pub async fn create_channel(request: &CreateChannelRequest) -> Result<Channel, CodedError> {
+    invoke(name::CREATE, &RequestArg { request }).await
+}
+
+/// The tenant's users.
+pub async fn users() -> Result<Vec<UserSummary>, CodedError> {
+    invoke(name::USERS, &NoArgs {}).await
+}
+
+#[derive(Debug, Serialize)]
+struct SearchArgs<'a> {
+    text: &'a str,
+}
+
+/// Searches the cached history.
+pub async fn search(text: &str) -> Result<Vec<SearchHit>, CodedError> {
+    invoke(name::SEARCH, &SearchArgs { text }).await
+}
+
+/// The outbox.
+pub async fn outbox() -> Result<Vec<OutboxItem>, CodedError> {
+    invoke(name::OUTBOX, &NoArgs {}).await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadArgs {
+    channel_id: ChannelId,
+    seq: i64,
+}
+
+/// Marks a channel read up to `seq`.
+pub async fn mark_read(channel_id: ChannelId, seq: i64) -> Result<(), CodedError> {
+    invoke(name::MARK_READ, &ReadArgs { channel_id, seq }).await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TypingArgs {
+    channel_id: ChannelId,
+    typing: bool,
+}
+
+/// Typing started or stopped.
+pub async fn typing(channel_id: ChannelId, typing: bool) -> Result<(), CodedError> {
+    invoke(name::TYPING, &TypingArgs { channel_id, typing }).await
+}
+
+#[derive(Debug, Serialize)]
+struct SettingsArgs<'a> {
+    settings: &'a Settings,
+}
+
+/// Saves the settings.
+pub async fn set_settings(settings: &Settings) -> Result<Settings, CodedError> {
+    invoke(name::SETTINGS, &SettingsArgs { settings }).await
 }

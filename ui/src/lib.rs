@@ -7,8 +7,11 @@
 
 pub mod app;
 pub mod components;
+pub mod effects;
 pub mod hooks;
 pub mod ipc;
+pub mod logic;
+pub mod pages;
 pub mod state;
 
 /// Mounts the app into the document's body.

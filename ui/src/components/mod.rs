@@ -1,9 +1,18 @@
 //! Reusable pieces of the page, each reading the app state from context.
 
+mod chat;
 mod connection_line;
+pub mod details;
+pub mod dialogs;
 mod error_banner;
 mod header;
+mod notice;
+pub mod queue;
 
+pub use chat::ChatView;
 pub use connection_line::{describe_connection, ConnectionLine};
+pub use details::Details;
 pub use error_banner::ErrorBanner;
 pub use header::Header;
+pub use notice::Notice;
+pub use queue::QueuePane;

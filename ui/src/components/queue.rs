@@ -1,0 +1,309 @@
+//! The ticket queue: tabs, filters, a text filter, the order, and the list itself, which
+//! renders only the rows in view so 10,000 tickets stay fast.
+
+use chrono::Utc;
+use protocol::{Channel, ChannelId, ChannelStatus, TicketCategory, TicketPriority};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::logic::format::{age, label};
+use crate::logic::queue::{last_activity, participant_name, Assignment, QueueView, Sort, Tab};
+use crate::state::{Action, AppContext};
+
+/// The height of one row, in pixels (the stylesheet's `.queue-row` matches it).
+pub const ROW_HEIGHT: i32 = 76;
+/// Rows rendered beyond the visible ones, above and below.
+const OVERSCAN: i32 = 6;
+
+/// The rows `[first, last)` to render for a list scrolled to `scroll_top` in a viewport
+/// `height` pixels tall, out of `count`.
+pub fn visible_rows(scroll_top: i32, height: i32, count: usize) -> (usize, usize) {
+    let first = (scroll_top / ROW_HEIGHT - OVERSCAN).max(0) as usize;
+    let shown = (height / ROW_HEIGHT + 2 * OVERSCAN + 1).max(0) as usize;
+    (first.min(count), (first + shown).min(count))
+}
+
+/// Props of [`QueuePane`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct QueuePaneProps {
+    /// The channels to show, in order.
+    pub shown: std::rc::Rc<Vec<Channel>>,
+    /// The highlighted channel (keyboard), if any.
+    pub cursor: Option<ChannelId>,
+    /// Opens a channel.
+    pub on_open: Callback<ChannelId>,
+    /// Where `/` puts the focus.
+    pub search_ref: NodeRef,
+    /// Runs a full-text search of the history.
+    pub on_search: Callback<String>,
+}
+
+fn select<T: Copy + PartialEq + 'static>(
+    testid: &'static str,
+    label_text: &'static str,
+    options: &[(Option<T>, String)],
+    current: Option<T>,
+    on_change: Callback<Option<T>>,
+) -> Html {
+    let values: Vec<Option<T>> = options.iter().map(|(v, _)| *v).collect();
+    let onchange = Callback::from(move |event: Event| {
+        let index = event
+            .target_unchecked_into::<HtmlSelectElement>()
+            .selected_index();
+        if let Some(value) = usize::try_from(index).ok().and_then(|i| values.get(i)) {
+            on_change.emit(*value);
+        }
+    });
+    html! {
+        <select class="input input--small" data-testid={testid} aria-label={label_text} {onchange}>
+            { for options.iter().map(|(value, text)| html! {
+                <option selected={*value == current}>{ text }</option>
+            }) }
+        </select>
+    }
+}
+
+fn all_of<T: Copy + std::fmt::Display>(all: &[T], everything: &str) -> Vec<(Option<T>, String)> {
+    std::iter::once((None, everything.to_owned()))
+        .chain(all.iter().map(|v| (Some(*v), label(&v.to_string()))))
+        .collect()
+}
+
+/// The queue's filters.
+#[function_component(QueueFilters)]
+fn queue_filters(props: &QueueFiltersProps) -> Html {
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let view = state.view.clone();
+    let set = {
+        let state = state.clone();
+        move |change: Box<dyn Fn(&mut QueueView)>| {
+            let mut view = state.view.clone();
+            change(&mut view);
+            state.dispatch(Action::SetView(view));
+        }
+    };
+    let tab = |tab: Tab, text: &'static str, testid: &'static str| {
+        let set = set.clone();
+        let on_click = Callback::from(move |_| set(Box::new(move |v| v.tab = tab)));
+        html! {
+            <button class={classes!("tab", (view.tab == tab).then_some("tab--active"))}
+                data-testid={testid} onclick={on_click}>{ text }</button>
+        }
+    };
+    let on_text = {
+        let set = set.clone();
+        Callback::from(move |event: InputEvent| {
+            let text = event.target_unchecked_into::<HtmlInputElement>().value();
+            set(Box::new(move |v| v.text = text.clone()));
+        })
+    };
+    let on_keydown = {
+        let on_search = props.on_search.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" {
+                let text = event.target_unchecked_into::<HtmlInputElement>().value();
+                if !text.trim().is_empty() {
+                    on_search.emit(text);
+                }
+            }
+        })
+    };
+    let statuses = all_of(ChannelStatus::ALL, "Any status");
+    let priorities = all_of(TicketPriority::ALL, "Any priority");
+    let categories = all_of(TicketCategory::ALL, "Any category");
+    let assignments = vec![
+        (Some(Assignment::Anyone), "Anyone's".to_owned()),
+        (Some(Assignment::Me), "Assigned to me".to_owned()),
+        (Some(Assignment::Unassigned), "Unassigned".to_owned()),
+    ];
+    let sorts = vec![
+        (Some(Sort::Activity), "Latest activity".to_owned()),
+        (Some(Sort::Priority), "Priority".to_owned()),
+        (Some(Sort::Age), "Oldest first".to_owned()),
+    ];
+    fn on<T: Copy + 'static>(
+        state: &AppContext,
+        f: fn(&mut QueueView, Option<T>),
+    ) -> Callback<Option<T>> {
+        let state = state.clone();
+        Callback::from(move |value| {
+            let mut view = state.view.clone();
+            f(&mut view, value);
+            state.dispatch(Action::SetView(view));
+        })
+    }
+    html! {
+        <div class="queue-filters">
+            <div class="tabs" role="tablist">
+                { tab(Tab::All, "All", "tab-all") }
+                { tab(Tab::Support, "Support", "tab-support") }
+                { tab(Tab::Team, "Team", "tab-team") }
+            </div>
+            <input class="input" type="search" ref={props.search_ref.clone()} data-testid="queue-search"
+                placeholder="Filter the queue · Enter searches history ( / )"
+                value={view.text.clone()} oninput={on_text} onkeydown={on_keydown} />
+            <div class="queue-filters__row">
+                { select("filter-status", "Status", &statuses, view.status, on(&state, |v, s| v.status = s)) }
+                { select("filter-priority", "Priority", &priorities, view.priority, on(&state, |v, p| v.priority = p)) }
+                { select("filter-category", "Category", &categories, view.category, on(&state, |v, c| v.category = c)) }
+                { select("filter-assigned", "Assigned", &assignments, Some(view.assignment),
+                    on(&state, |v, a: Option<Assignment>| v.assignment = a.unwrap_or_default())) }
+                { select("queue-sort", "Sort", &sorts, Some(view.sort),
+                    on(&state, |v, s: Option<Sort>| v.sort = s.unwrap_or_default())) }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Debug, Properties, PartialEq)]
+struct QueueFiltersProps {
+    on_search: Callback<String>,
+    search_ref: NodeRef,
+}
+
+#[derive(Debug, Properties, PartialEq)]
+struct SpacerProps {
+    height: i32,
+}
+
+/// Empty space standing for the rows not rendered. Its height is set through the CSSOM,
+/// which the strict content security policy allows (a `style` attribute it would not).
+#[function_component(Spacer)]
+fn spacer(props: &SpacerProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.height, move |height| {
+            if let Some(element) = node.cast::<web_sys::HtmlElement>() {
+                let _ = element
+                    .style()
+                    .set_property("height", &format!("{height}px"));
+            }
+        });
+    }
+    html! { <li class="queue__spacer" ref={node} aria-hidden="true" /> }
+}
+
+/// One row of the queue.
+fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId>) -> Html {
+    let id = channel.id;
+    let onclick = {
+        let on_open = on_open.clone();
+        Callback::from(move |_| on_open.emit(id))
+    };
+    let subject = channel
+        .subject
+        .clone()
+        .unwrap_or_else(|| format!("{} channel", label(channel.channel_type.as_str())));
+    let ticket = channel.ticket.as_ref();
+    let preview = channel
+        .last_message
+        .as_ref()
+        .map(|m| format!("{}: {}", m.sender.name, m.content))
+        .unwrap_or_else(|| "No messages yet".to_owned());
+    let assignee = channel
+        .assigned_to
+        .map(|a| participant_name(channel, a).unwrap_or("someone").to_owned())
+        .unwrap_or_else(|| "Unassigned".to_owned());
+    let priority = ticket.map(|t| t.priority.as_str()).unwrap_or("");
+    html! {
+        <li key={id.to_string()} class={classes!("queue-row", open.then_some("queue-row--open"), cursor.then_some("queue-row--cursor"))}
+            data-testid="queue-row" data-channel={id.to_string()} data-subject={subject.clone()}
+            onclick={onclick} role="option" aria-selected={open.to_string()}>
+            <div class="queue-row__top">
+                <span class={classes!("priority", priority.to_lowercase())} title={label(priority)} />
+                <span class="queue-row__subject">{ subject }</span>
+                <span class="queue-row__age" title={last_activity(channel).to_rfc2822()}>
+                    { age(last_activity(channel), Utc::now()) }
+                </span>
+                if channel.unread_count > 0 {
+                    <span class="badge" data-testid="unread-badge">{ channel.unread_count }</span>
+                }
+            </div>
+            <div class="queue-row__meta">
+                <span class="chip">{ label(channel.channel_type.as_str()) }</span>
+                <span class={classes!("chip", "status", channel.status.as_str().to_lowercase())}>{ label(channel.status.as_str()) }</span>
+                if let Some(ticket) = ticket {
+                    <span class="chip">{ label(ticket.category.as_str()) }</span>
+                }
+                <span class="queue-row__assignee">{ assignee }</span>
+            </div>
+            <div class="queue-row__preview">{ preview }</div>
+        </li>
+    }
+}
+
+/// The queue pane.
+#[function_component(QueuePane)]
+pub fn queue_pane(props: &QueuePaneProps) -> Html {
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let list_ref = use_node_ref();
+    let scroll = use_state(|| (0, 900));
+    let on_scroll = {
+        let scroll = scroll.clone();
+        let list_ref = list_ref.clone();
+        Callback::from(move |_: Event| {
+            if let Some(list) = list_ref.cast::<Element>() {
+                scroll.set((list.scroll_top(), list.client_height()));
+            }
+        })
+    };
+    // Keep the keyboard cursor in view.
+    {
+        let list_ref = list_ref.clone();
+        let shown = props.shown.clone();
+        use_effect_with(props.cursor, move |cursor| {
+            if let (Some(cursor), Some(list)) = (cursor, list_ref.cast::<Element>()) {
+                if let Some(index) = shown.iter().position(|c| c.id == *cursor) {
+                    let top = index as i32 * ROW_HEIGHT;
+                    let height = list.client_height();
+                    if top < list.scroll_top() {
+                        list.set_scroll_top(top);
+                    } else if top + ROW_HEIGHT > list.scroll_top() + height {
+                        list.set_scroll_top(top + ROW_HEIGHT - height);
+                    }
+                }
+            }
+        });
+    }
+    let (scroll_top, height) = *scroll;
+    let count = props.shown.len();
+    let (first, last) = visible_rows(scroll_top, height, count);
+    let open = state.open.as_ref().map(|o| o.id);
+    let total = state.channels.len();
+    html! {
+        <section class="queue" aria-label="Ticket queue">
+            <QueueFilters on_search={props.on_search.clone()} search_ref={props.search_ref.clone()} />
+            <p class="queue__count" data-testid="queue-count">
+                { if state.queue_loaded { format!("{count} of {total}") } else { "Loading the queue…".to_owned() } }
+            </p>
+            <ul class="queue__list" ref={list_ref} onscroll={on_scroll} role="listbox" data-testid="queue-list">
+                <Spacer height={first as i32 * ROW_HEIGHT} />
+                { for props.shown[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, &props.on_open)) }
+                <Spacer height={(count - last) as i32 * ROW_HEIGHT} />
+                if state.queue_loaded && count == 0 {
+                    <li class="queue__empty">{ if total == 0 { "Nothing in the queue yet." } else { "Nothing matches these filters." } }</li>
+                }
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_rows_in_view_and_a_margin_are_rendered() {
+        assert_eq!(visible_rows(0, 760, 10_000), (0, 23));
+        let (first, last) = visible_rows(ROW_HEIGHT * 5_000, 760, 10_000);
+        assert_eq!(first, 4_994);
+        assert_eq!(last - first, 23);
+        assert_eq!(visible_rows(0, 760, 3), (0, 3));
+        assert_eq!(visible_rows(ROW_HEIGHT * 100, 760, 10), (10, 10));
+    }
+}

@@ -1,0 +1,106 @@
+//! The shell's commands as state changes: each runs a command and dispatches its result (or
+//! its error) into the app state. Components call these instead of `ipc` directly.
+
+use std::future::Future;
+
+use protocol::error::CodedError;
+use protocol::ipc::{ChannelPageRequest, SignInOutcome};
+use protocol::{ChannelId, MessageId};
+
+use crate::ipc;
+use crate::state::{Action, AppContext};
+
+/// Messages per history page.
+pub const PAGE: u32 = 60;
+
+/// Runs `work`; a failure shows in the error banner.
+pub fn spawn<F>(state: &AppContext, work: F)
+where
+    F: Future<Output = Result<(), CodedError>> + 'static,
+{
+    let state = state.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(error) = work.await {
+            state.dispatch(Action::Failed(error));
+        }
+    });
+}
+
+/// Reads the whole cached queue.
+pub async fn load_queue(state: AppContext) -> Result<(), CodedError> {
+    let channels = ipc::queue().await?;
+    state.dispatch(Action::QueueLoaded(channels));
+    Ok(())
+}
+
+/// Reads the outbox.
+pub async fn load_outbox(state: AppContext) -> Result<(), CodedError> {
+    let items = ipc::outbox().await?;
+    state.dispatch(Action::OutboxLoaded(items));
+    Ok(())
+}
+
+/// Opens `channel` on its newest page (or on the page holding `seq`, to bring message
+/// `focus` into view), and tells the shell it is on screen.
+pub async fn open_channel(
+    state: AppContext,
+    channel: ChannelId,
+    around: Option<(i64, MessageId)>,
+) -> Result<(), CodedError> {
+    let before = around.map(|(seq, _)| seq + i64::from(PAGE) / 2);
+    let page = ipc::channel(&ChannelPageRequest {
+        channel_id: channel,
+        before,
+        limit: PAGE,
+    })
+    .await?;
+    state.dispatch(Action::ChannelOpened(page, around.map(|(_, id)| id)));
+    ipc::view_channel(Some(channel)).await
+}
+
+/// Loads the page before `before` of the open channel.
+pub async fn load_older(
+    state: AppContext,
+    channel: ChannelId,
+    before: i64,
+) -> Result<(), CodedError> {
+    let page = ipc::channel(&ChannelPageRequest {
+        channel_id: channel,
+        before: Some(before),
+        limit: PAGE,
+    })
+    .await?;
+    state.dispatch(Action::OlderLoaded(page));
+    Ok(())
+}
+
+/// Reloads the open channel's newest page (after sending), keeping what is loaded.
+pub async fn refresh_open(state: AppContext, channel: ChannelId) -> Result<(), CodedError> {
+    let page = ipc::channel(&ChannelPageRequest {
+        channel_id: channel,
+        before: None,
+        limit: PAGE,
+    })
+    .await?;
+    state.dispatch(Action::OlderLoaded(page));
+    Ok(())
+}
+
+/// After signing in or starting signed in: the queue and the outbox.
+pub async fn enter(state: AppContext) -> Result<(), CodedError> {
+    load_queue(state.clone()).await?;
+    load_outbox(state).await
+}
+
+/// What a sign-in attempt came to, for the sign-in page.
+pub async fn sign_in(
+    state: AppContext,
+    request: protocol::ipc::SignIn,
+) -> Result<SignInOutcome, CodedError> {
+    let outcome = ipc::sign_in(&request).await?;
+    if let SignInOutcome::SignedIn { session } = &outcome {
+        state.dispatch(Action::SignedIn(session.clone()));
+        enter(state).await?;
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,213 @@
+//! The console: the queue on the left, the conversation in the middle, the ticket's details
+//! and actions on the right; the offline banner above; dialogs over it; keyboard shortcuts
+//! throughout.
+
+use std::rc::Rc;
+
+use protocol::{ChannelId, MessageId};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::components::dialogs::{Dialog, DialogHost};
+use crate::components::{ChatView, Details, QueuePane};
+use crate::effects;
+use crate::logic::format::offline_banner;
+use crate::state::AppContext;
+
+/// Where a keypress moves the queue's cursor: `j` down, `k` up, from `current` in `ids`.
+pub fn move_cursor(ids: &[ChannelId], current: Option<ChannelId>, key: &str) -> Option<ChannelId> {
+    let position = current.and_then(|c| ids.iter().position(|id| *id == c));
+    let next = match (key, position) {
+        ("j", None) | ("k", None) => 0,
+        ("j", Some(p)) => (p + 1).min(ids.len().saturating_sub(1)),
+        ("k", Some(p)) => p.saturating_sub(1),
+        _ => return current,
+    };
+    ids.get(next).copied().or(current)
+}
+
+/// The console page.
+#[function_component(ConsolePage)]
+pub fn console_page() -> Html {
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let dialog = use_state(|| None::<Dialog>);
+    let cursor = use_state(|| None::<ChannelId>);
+    let search_ref = use_node_ref();
+    let me = state.me().map(|m| m.user_id);
+    let shown: Rc<Vec<protocol::Channel>> = {
+        let channels = state.channels.clone();
+        let view = state.view.clone();
+        use_memo((channels, view, me), |(channels, view, me)| {
+            view.apply(channels.values(), *me)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let on_open = {
+        let state = state.clone();
+        let cursor = cursor.clone();
+        Callback::from(move |(id, around): (ChannelId, Option<(i64, MessageId)>)| {
+            cursor.set(Some(id));
+            effects::spawn(&state, effects::open_channel(state.clone(), id, around));
+        })
+    };
+    let on_dialog = {
+        let dialog = dialog.clone();
+        Callback::from(move |d: Option<Dialog>| dialog.set(d))
+    };
+    let on_search = {
+        let dialog = dialog.clone();
+        Callback::from(move |text: String| dialog.set(Some(Dialog::Search(text))))
+    };
+
+    // Keyboard shortcuts, outside text fields.
+    {
+        let ids: Vec<ChannelId> = shown.iter().map(|c| c.id).collect();
+        let cursor = cursor.clone();
+        let dialog = dialog.clone();
+        let on_open = on_open.clone();
+        let search_ref = search_ref.clone();
+        let dialog_open = dialog.is_some();
+        use_effect_with(
+            (ids, *cursor, dialog_open),
+            move |(ids, current, dialog_open)| {
+                let ids = ids.clone();
+                let current = *current;
+                let dialog_open = *dialog_open;
+                let listener = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(
+                    move |event: web_sys::KeyboardEvent| {
+                        let in_field = event
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .is_some_and(|e| {
+                                matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                            });
+                        if in_field
+                            || dialog_open
+                            || event.ctrl_key()
+                            || event.meta_key()
+                            || event.alt_key()
+                        {
+                            return;
+                        }
+                        let key = event.key();
+                        match key.as_str() {
+                            "j" | "k" => {
+                                event.prevent_default();
+                                cursor.set(move_cursor(&ids, current, &key));
+                            }
+                            "Enter" => {
+                                if let Some(id) = current {
+                                    event.prevent_default();
+                                    on_open.emit((id, None));
+                                }
+                            }
+                            "/" => {
+                                event.prevent_default();
+                                if let Some(input) = search_ref.cast::<HtmlElement>() {
+                                    let _ = input.focus();
+                                }
+                            }
+                            "?" => dialog.set(Some(Dialog::Shortcuts)),
+                            "n" => dialog.set(Some(Dialog::Create)),
+                            "r" => {
+                                if let Some(composer) = web_sys::window()
+                                    .and_then(|w| w.document())
+                                    .and_then(|d| {
+                                        d.query_selector("[data-testid=composer]").ok().flatten()
+                                    })
+                                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                                {
+                                    event.prevent_default();
+                                    let _ = composer.focus();
+                                }
+                            }
+                            _ => {}
+                        }
+                    },
+                );
+                let document = web_sys::window().and_then(|w| w.document());
+                if let Some(document) = &document {
+                    let _ = document.add_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                move || {
+                    if let Some(document) = document {
+                        let _ = document.remove_event_listener_with_callback(
+                            "keydown",
+                            listener.as_ref().unchecked_ref(),
+                        );
+                    }
+                }
+            },
+        );
+    }
+
+    let open_channel = state.open_channel().cloned();
+    let banner = offline_banner(state.connection.as_ref(), state.waiting());
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |_| dialog.set(None))
+    };
+    let on_queue_open = {
+        let on_open = on_open.clone();
+        Callback::from(move |id| on_open.emit((id, None)))
+    };
+    let open_dialog = |d: Dialog| {
+        let dialog = dialog.clone();
+        Callback::from(move |_| dialog.set(Some(d.clone())))
+    };
+    html! {
+        <div class="console">
+            if let Some(banner) = banner {
+                <div class="banner banner--offline" role="status" data-testid="offline-banner">{ banner }</div>
+            }
+            <div class="toolbar">
+                <button class="button button--primary" data-testid="new-ticket" onclick={open_dialog(Dialog::Create)}>{ "New ticket" }</button>
+                <span class="toolbar__spacer" />
+                if state.waiting() > 0 {
+                    <span class="chip" data-testid="outbox-count">{ format!("{} waiting to send", state.waiting()) }</span>
+                }
+                <button class="button" data-testid="open-settings" onclick={open_dialog(Dialog::Settings)}>{ "Settings" }</button>
+                <button class="button" aria-label="Keyboard shortcuts" onclick={open_dialog(Dialog::Shortcuts)}>{ "?" }</button>
+            </div>
+            <div class="console__panes">
+                <QueuePane shown={shown.clone()} cursor={*cursor} on_open={on_queue_open} search_ref={search_ref.clone()} on_search={on_search} />
+                <ChatView />
+                if let Some(channel) = open_channel.clone() {
+                    <Details {channel} on_dialog={on_dialog} />
+                }
+            </div>
+            if let Some(current) = &*dialog {
+                <DialogHost dialog={current.clone()} channel={open_channel.map(|c| c.id)} on_close={close} on_open={on_open.reform(|target| target)} />
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn j_and_k_walk_the_queue_and_stop_at_its_ends() {
+        let ids: Vec<ChannelId> = (0..3)
+            .map(|_| ChannelId::from(uuid::Uuid::new_v4()))
+            .collect();
+        assert_eq!(move_cursor(&ids, None, "j"), Some(ids[0]));
+        assert_eq!(move_cursor(&ids, Some(ids[0]), "j"), Some(ids[1]));
+        assert_eq!(move_cursor(&ids, Some(ids[2]), "j"), Some(ids[2]));
+        assert_eq!(move_cursor(&ids, Some(ids[1]), "k"), Some(ids[0]));
+        assert_eq!(move_cursor(&ids, Some(ids[0]), "k"), Some(ids[0]));
+        assert_eq!(move_cursor(&[], None, "j"), None);
+        assert_eq!(move_cursor(&ids, Some(ids[1]), "x"), Some(ids[1]));
+    }
+}
