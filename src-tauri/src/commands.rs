@@ -168,7 +168,7 @@ pub fn view_channel(console: State<'_, Console>, channel_id: Option<ChannelId>) 
     }
     console.set_view(|view| view.channel = channel_id);
     console.with_realtime(|realtime| {
-        if let Some(old) = before {
+        if let Some(old) = before.filter(|old| !console.is_watched(*old)) {
             realtime.leave(old);
         }
         if let Some(new) = channel_id {

@@ -20,6 +20,8 @@ pub const SERVER_VAR: &str = "SWITCHBOARD_SERVER";
 pub const EMAIL_VAR: &str = "SWITCHBOARD_EMAIL";
 /// Names the profile to open.
 pub const PROFILE_VAR: &str = "SWITCHBOARD_PROFILE";
+/// `off` keeps the refresh token out of the OS keyring (in the profile's 0600 file).
+pub const KEYRING_VAR: &str = "SWITCHBOARD_KEYRING";
 /// The platform URL offered when nothing else is known.
 const LOCAL_PLATFORM: &str = "http://127.0.0.1:3000";
 
@@ -43,6 +45,8 @@ pub struct Console {
     pub view: Mutex<View>,
     /// The settings, as saved.
     pub settings: Mutex<Settings>,
+    /// The channels whose rooms the console follows besides the one on screen.
+    watched: Mutex<std::collections::BTreeSet<ChannelId>>,
     settings_file: SettingsFile,
 }
 
@@ -60,12 +64,17 @@ impl Console {
         let profile = Profile::named(&name)?;
         let settings_file = SettingsFile::in_dir(profile.dir());
         let settings = settings_file.load();
-        let engine = Engine::open(profile, EngineOptions::default())?;
+        let options = EngineOptions {
+            use_keyring: std::env::var(KEYRING_VAR).map_or(true, |v| v != "off"),
+            ..EngineOptions::default()
+        };
+        let engine = Engine::open(profile, options)?;
         Ok(Self {
             engine: RwLock::new(engine),
             realtime: Mutex::new(None),
             view: Mutex::new(View::default()),
             settings: Mutex::new(settings),
+            watched: Mutex::new(std::collections::BTreeSet::new()),
             settings_file,
         })
     }
@@ -108,10 +117,43 @@ impl Console {
 
     /// Stops the live connection, if any.
     pub async fn go_dark(&self) {
+        lock(&self.watched).clear();
         let running = lock(&self.realtime).take();
         if let Some(realtime) = running {
             realtime.stop().await;
         }
+    }
+
+    /// Follows the rooms of `channels` (and no longer those watched before and not listed,
+    /// unless on screen): the platform tells a channel's new messages to its room and its
+    /// members, so an agent who is neither hears them only this way.
+    pub fn watch(&self, channels: std::collections::BTreeSet<ChannelId>) {
+        let on_screen = self.view().channel;
+        let mut watched = lock(&self.watched);
+        self.with_realtime(|realtime| {
+            for gone in watched.difference(&channels) {
+                if Some(*gone) != on_screen {
+                    realtime.leave(*gone);
+                }
+            }
+            for new in channels.difference(&watched) {
+                realtime.join(*new);
+            }
+        });
+        *watched = channels;
+    }
+
+    /// Follows one more channel's room (a channel that just appeared or changed).
+    pub fn watch_also(&self, channel: ChannelId) {
+        let mut watched = lock(&self.watched);
+        if watched.insert(channel) {
+            self.with_realtime(|realtime| realtime.join(channel));
+        }
+    }
+
+    /// Whether `channel`'s room is followed for the queue.
+    pub fn is_watched(&self, channel: ChannelId) -> bool {
+        lock(&self.watched).contains(&channel)
     }
 
     /// Runs `with` on the live connection, if there is one.

@@ -17,6 +17,8 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::connection::ConnectionTracker;
 use crate::console::Console;
 
+/// How many of the most recently active open channels the console follows live.
+const WATCHED: usize = 300;
 /// How long notices gather into one burst before they are shown.
 const BURST: Duration = Duration::from_millis(400);
 
@@ -58,6 +60,12 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
         }
         if let Change::Synced { .. } = change {
             assignees = known_assignees(&console).await;
+            watch_busiest(&console).await;
+        }
+        if let Change::Channel { channel } = &change {
+            if channel.status != protocol::ChannelStatus::Archived {
+                console.watch_also(channel.id);
+            }
         }
         if let Some(notice) = notice_for(&app, &change, &mut assignees).await {
             burst.push(notice);
@@ -66,6 +74,28 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
             tracing::warn!(%error, "cannot pass a change to the window");
         }
     }
+}
+
+/// Follows the rooms of the most recently active channels that are not archived.
+async fn watch_busiest(console: &Console) {
+    let filter = channels::QueueFilter {
+        limit: Some(u32::MAX),
+        ..Default::default()
+    };
+    let queue = match console.engine.read().await.queue(filter).await {
+        Ok(queue) => queue,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the queue to follow it");
+            return;
+        }
+    };
+    let busiest = queue
+        .iter()
+        .filter(|c| c.status != protocol::ChannelStatus::Archived)
+        .take(WATCHED)
+        .map(|c| c.id)
+        .collect();
+    console.watch(busiest);
 }
 
 /// Who each cached channel is assigned to: an assignment notifies only when it changes.

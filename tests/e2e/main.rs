@@ -7,6 +7,10 @@
 //!
 //! - `support`: the harness — tauri-driver, the WebDriver session, the output folder.
 //! - `window`: the shell renders, answers a command, and shows an event pushed from Rust.
+//! - `console`: the console end to end against the real platform, as an org admin (queue,
+//!   chat, live messages, notifications, actions, new ticket, offline and back) and as a
+//!   participant (no management actions).
 
+mod console;
 mod support;
 mod window;

@@ -31,8 +31,13 @@ pub struct AppSession {
 impl AppSession {
     /// Starts the app for test `name`, whose screenshots and logs go to its output folder.
     pub async fn start(name: &str) -> Result<Self> {
+        Self::start_with(name, &[]).await
+    }
+
+    /// Starts the app for test `name` with `env` set (its profile, its prefills).
+    pub async fn start_with(name: &str, env: &[(String, String)]) -> Result<Self> {
         let output = output_dir(name)?;
-        let driver = TauriDriver::start(&output)?;
+        let driver = TauriDriver::start(&output, env)?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
@@ -66,6 +71,77 @@ impl AppSession {
             .find(Locator::Css(css))
             .await
             .with_context(|| format!("nothing matches `{css}`"))
+    }
+
+    /// Waits until `css` matches nothing any more.
+    pub async fn wait_gone(&self, css: &str) -> Result<()> {
+        let deadline = std::time::Instant::now() + UI_TIMEOUT;
+        while !self.client.find_all(Locator::Css(css)).await?.is_empty() {
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "`{css}` still shows after {UI_TIMEOUT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// Every element matching `css` now.
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.client.find_all(Locator::Css(css)).await?)
+    }
+
+    /// The value of attribute `attribute` (`data-*` without the prefix) of every element
+    /// matching `css`, read in one go (a re-render cannot leave a stale handle).
+    pub async fn data_of_all(&self, css: &str, attribute: &str) -> Result<Vec<String>> {
+        let script = "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset[arguments[1]] || '')";
+        let values = self
+            .client
+            .execute(script, vec![json!(css), json!(attribute)])
+            .await?;
+        Ok(serde_json::from_value(values)?)
+    }
+
+    /// The text of every element matching `css`, read in one go.
+    pub async fn texts_of_all(&self, css: &str) -> Result<Vec<String>> {
+        let script =
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)";
+        let values = self.client.execute(script, vec![json!(css)]).await?;
+        Ok(serde_json::from_value(values)?)
+    }
+
+    /// Waits until an element matching `css` contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<()> {
+        let deadline = std::time::Instant::now() + UI_TIMEOUT;
+        loop {
+            if self
+                .texts_of_all(css)
+                .await?
+                .iter()
+                .any(|t| t.contains(text))
+            {
+                return Ok(());
+            }
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "no `{css}` showed `{text}` within {UI_TIMEOUT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Types `text` into the element matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let field = self.wait_for(css).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Clicks the element matching `css` once it shows.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
     }
 
     /// Saves a screenshot of the window as `<name>.png` in the test's output folder, and

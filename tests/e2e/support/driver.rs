@@ -26,8 +26,9 @@ pub struct TauriDriver {
 }
 
 impl TauriDriver {
-    /// Starts tauri-driver, logging into `log_dir`, and waits until it listens.
-    pub fn start(log_dir: &Path) -> Result<Self> {
+    /// Starts tauri-driver, logging into `log_dir`, and waits until it listens. The app it
+    /// starts inherits `env`.
+    pub fn start(log_dir: &Path, env: &[(String, String)]) -> Result<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!(
                 "no DISPLAY: the end-to-end tests need a display; run them with `cargo xtask test`, \
@@ -40,6 +41,7 @@ impl TauriDriver {
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -95,6 +97,7 @@ impl Drop for TauriDriver {
     }
 }
 
-fn free_port() -> Result<u16> {
+/// A TCP port free now on loopback.
+pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -2,7 +2,11 @@
 
 mod app;
 mod driver;
+mod notifications;
 mod output;
+mod platform;
 
 pub use app::AppSession;
+pub use notifications::NotificationWatch;
 pub use output::output_dir;
+pub use platform::{eventually, Platform, Rest, DEMO_PASSWORD};

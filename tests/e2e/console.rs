@@ -1,0 +1,282 @@
+//! The console end to end, as an org admin and as a participant: the real app in a real
+//! window (WebDriver), the real platform binary with the demo data, the real notification
+//! daemon on the session bus. Every step is checked where it lands: on the platform through
+//! its REST API, on the bus, or on screen.
+
+use anyhow::{ensure, Context, Result};
+use protocol::{ChannelId, ChannelStatus};
+use uuid::Uuid;
+
+use crate::support::{eventually, AppSession, NotificationWatch, Platform, Rest, DEMO_PASSWORD};
+
+/// Starts the app on a fresh profile, prefilled for `email` on `platform`.
+async fn console_for(test: &str, platform: &Platform, email: &str) -> Result<AppSession> {
+    let home = crate::support::output_dir(test)?.join("home");
+    let _ = std::fs::remove_dir_all(&home);
+    let env = [
+        ("SWITCHBOARD_HOME", home.display().to_string()),
+        ("SWITCHBOARD_SERVER", platform.url()),
+        ("SWITCHBOARD_EMAIL", email.to_owned()),
+        ("SWITCHBOARD_KEYRING", "off".to_owned()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v));
+    AppSession::start_with(test, &env).await
+}
+
+/// Signs in through the sign-in page (the address and platform are prefilled).
+async fn sign_in(app: &AppSession) -> Result<()> {
+    app.type_into("[data-testid=sign-in-password]", DEMO_PASSWORD)
+        .await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    app.wait_for("[data-testid=queue-row]").await?;
+    Ok(())
+}
+
+/// Filters the queue down to `subject` and opens it.
+async fn open_ticket(app: &AppSession, subject: &str, id: ChannelId) -> Result<()> {
+    app.type_into("[data-testid=queue-search]", subject).await?;
+    app.click(&format!("[data-testid=queue-row][data-channel='{id}']"))
+        .await?;
+    app.wait_for(&format!("[data-testid=chat][data-channel='{id}']"))
+        .await?;
+    Ok(())
+}
+
+/// Ends the app after `outcome`, with a screenshot of the window if it failed.
+async fn finish(app: AppSession, outcome: Result<()>) -> Result<()> {
+    if outcome.is_err() {
+        let _ = app.screenshot("failure").await;
+    }
+    app.close().await?;
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_org_admin_works_the_queue_live_and_offline() -> Result<()> {
+    let test = "console-admin";
+    let mut platform = Platform::start(test).await?;
+    let alice = platform.sign_in("alice@acme.test").await?;
+    let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let chat = alice
+        .create_ticket(
+            &format!("Scores vanished {tag}"),
+            "All round 3 scores are gone.",
+        )
+        .await?;
+    let other = alice
+        .create_ticket(
+            &format!("Printer jam {tag}"),
+            "The answer sheets are stuck.",
+        )
+        .await?;
+    let app = console_for(test, &platform, "admin@acme.test").await?;
+    let outcome = admin_flow(&app, &mut platform, &alice, &tag, chat.id, other.id).await;
+    finish(app, outcome).await
+}
+
+async fn admin_flow(
+    app: &AppSession,
+    platform: &mut Platform,
+    alice: &Rest,
+    tag: &str,
+    chat: ChannelId,
+    other: ChannelId,
+) -> Result<()> {
+    let admin = platform.sign_in("admin@acme.test").await?;
+    let globex = platform.sign_in("admin@globex.test").await?;
+    sign_in(app).await?;
+
+    // The queue: acme's channels, all of them, and none of globex's.
+    let acme_ids: Vec<String> = admin
+        .channels()
+        .await?
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let globex_ids: Vec<String> = globex
+        .channels()
+        .await?
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    ensure!(
+        !globex_ids.is_empty(),
+        "the demo data gives globex channels"
+    );
+    let expected = format!("{0} of {0}", acme_ids.len());
+    app.wait_for_text("[data-testid=queue-count]", &expected)
+        .await?;
+    let rows = app
+        .data_of_all("[data-testid=queue-row]", "channel")
+        .await?;
+    ensure!(!rows.is_empty());
+    for id in rows {
+        ensure!(
+            acme_ids.contains(&id),
+            "row {id} is not one of acme's channels"
+        );
+        ensure!(
+            !globex_ids.contains(&id),
+            "globex's channel {id} shows in acme's queue"
+        );
+    }
+    app.screenshot("queue").await?;
+
+    // Open a ticket and reply: the reply reaches the platform.
+    open_ticket(app, &format!("Scores vanished {tag}"), chat).await?;
+    app.wait_for("[data-testid=message]").await?;
+    let reply = format!("Looking into the scores now ({tag})");
+    app.type_into("[data-testid=composer]", &reply).await?;
+    app.click("[data-testid=send]").await?;
+    eventually("the reply reaching the platform", || async {
+        Ok(admin
+            .messages(chat)
+            .await?
+            .iter()
+            .any(|m| m.content == reply))
+    })
+    .await?;
+
+    // Alice answers through the REST API: it shows live in the open chat.
+    let live = format!("They were there before lunch ({tag})");
+    alice.post_message(chat, &live).await?;
+    app.wait_for_text("[data-testid=message]", &live).await?;
+    app.screenshot("chat").await?;
+
+    // A message in another ticket: a desktop notification, and an unread badge.
+    let mut bus = NotificationWatch::start().await?;
+    let ping = format!("Still stuck, any news? ({tag})");
+    alice.post_message(other, &ping).await?;
+    bus.wait_for(&format!("Printer jam {tag}")).await?;
+
+    // Assign through the picker, escalate, resolve: each lands on the platform.
+    let qm = admin
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.email == "qm@acme.test")
+        .context("qm@acme.test is a demo user")?;
+    app.click("[data-testid=action-assign]").await?;
+    app.wait_for("[data-testid=assign-option]").await?;
+    app.type_into("[data-testid=assign-filter]", "quinn")
+        .await?;
+    app.wait_for("[data-testid=assign-option][data-email='qm@acme.test']")
+        .await?;
+    app.screenshot("assign-picker").await?;
+    app.click("[data-testid=assign-option][data-email='qm@acme.test']")
+        .await?;
+    eventually("the assignment reaching the platform", || async {
+        Ok(admin.channel(chat).await?.assigned_to == Some(qm.id))
+    })
+    .await?;
+    app.click("[data-testid=action-escalate]").await?;
+    app.type_into("[data-testid=escalate-text]", "Scores lost server-side")
+        .await?;
+    app.click("[data-testid=escalate-confirm]").await?;
+    eventually("the escalation reaching the platform", || async {
+        Ok(admin.channel(chat).await?.status == ChannelStatus::Escalated)
+    })
+    .await?;
+    app.click("[data-testid=action-resolve]").await?;
+    app.type_into("[data-testid=resolve-text]", "Restored from the backup")
+        .await?;
+    app.click("[data-testid=resolve-confirm]").await?;
+    eventually("the resolution reaching the platform", || async {
+        let channel = admin.channel(chat).await?;
+        Ok(channel.status == ChannelStatus::Resolved
+            && channel
+                .ticket
+                .is_some_and(|t| t.resolution.as_deref() == Some("Restored from the backup")))
+    })
+    .await?;
+
+    // A new ticket with a first message.
+    let subject = format!("Projector flickers {tag}");
+    app.click("[data-testid=new-ticket]").await?;
+    app.type_into("[data-testid=create-subject]", &subject)
+        .await?;
+    app.type_into(
+        "[data-testid=create-message]",
+        "Room B, since this morning.",
+    )
+    .await?;
+    app.click("[data-testid=create-confirm]").await?;
+    eventually("the new ticket reaching the platform", || async {
+        for channel in admin.channels().await? {
+            if channel.subject.as_deref() == Some(subject.as_str()) {
+                let messages = admin.messages(channel.id).await?;
+                return Ok(messages
+                    .iter()
+                    .any(|m| m.content == "Room B, since this morning."));
+            }
+        }
+        Ok(false)
+    })
+    .await?;
+
+    // Offline: the banner, the history still readable and searchable, a message queued;
+    // back online, it arrives exactly once.
+    open_ticket(app, &format!("Printer jam {tag}"), other).await?;
+    platform.stop()?;
+    app.wait_for("[data-testid=offline-banner]").await?;
+    app.wait_for_text("[data-testid=message]", &ping).await?;
+    let queued = format!("Writing this offline ({tag})");
+    app.type_into("[data-testid=composer]", &queued).await?;
+    app.click("[data-testid=send]").await?;
+    app.wait_for("[data-testid=unsent-message][data-state=queued]")
+        .await?;
+    app.screenshot("offline").await?;
+    // Enter in the queue's filter searches the cached history.
+    app.type_into("[data-testid=queue-search]", "answer sheets\u{E007}")
+        .await?;
+    app.wait_for("[data-testid=search-hit]").await?;
+    app.click("[data-testid=search-hit]").await?;
+    app.wait_for(&format!("[data-testid=chat][data-channel='{other}']"))
+        .await?;
+
+    platform.restart().await?;
+    app.wait_gone("[data-testid=offline-banner]").await?;
+    eventually("the queued message arriving", || async {
+        Ok(admin
+            .messages(other)
+            .await?
+            .iter()
+            .any(|m| m.content == queued))
+    })
+    .await?;
+    app.wait_gone("[data-testid=unsent-message]").await?;
+    let copies = admin
+        .messages(other)
+        .await?
+        .iter()
+        .filter(|m| m.content == queued)
+        .count();
+    ensure!(copies == 1, "the queued message arrived {copies} times");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_participant_is_not_offered_management_actions() -> Result<()> {
+    let test = "console-participant";
+    let platform = Platform::start(test).await?;
+    let alice = platform.sign_in("alice@acme.test").await?;
+    let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let ticket = alice
+        .create_ticket(&format!("Cannot join {tag}"), "The join link fails.")
+        .await?;
+    let app = console_for(test, &platform, "alice@acme.test").await?;
+    let outcome = async {
+        sign_in(&app).await?;
+        open_ticket(&app, &format!("Cannot join {tag}"), ticket.id).await?;
+        app.wait_for("[data-testid=actions]").await?;
+        for action in ["assign", "escalate", "resolve", "archive"] {
+            let offered = app
+                .find_all(&format!("[data-testid=action-{action}]"))
+                .await?;
+            ensure!(offered.is_empty(), "a participant is offered {action}");
+        }
+        Ok(())
+    }
+    .await;
+    finish(app, outcome).await
+}

@@ -1,0 +1,272 @@
+//! The platform for the end-to-end tests: the real `switchboard-server` binary with the demo
+//! data on its own SQLite file and port, stoppable and restartable on both; and a REST client
+//! that checks what reached it.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use protocol::rest::LoginRequest;
+use protocol::{Channel, ChannelId, Message, Secret, UserSummary};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::driver::free_port;
+use super::output_dir;
+
+/// The demo users' password.
+pub const DEMO_PASSWORD: &str = "switchboard";
+/// How long the server may take to answer after starting.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The server binary, built by `cargo xtask test` beside this test's binary.
+fn binary() -> Result<PathBuf> {
+    let test = std::env::current_exe()?;
+    let dir = test
+        .parent()
+        .and_then(|deps| deps.parent())
+        .context("the test binary is not in target/<profile>/deps")?;
+    let binary = dir.join("switchboard-server");
+    ensure!(
+        binary.is_file(),
+        "{} is missing: build it with `cargo build -p switchboard-server` (cargo xtask test does)",
+        binary.display()
+    );
+    Ok(binary)
+}
+
+/// A running platform; stopped when dropped.
+#[derive(Debug)]
+pub struct Platform {
+    child: Option<Child>,
+    port: u16,
+    database: PathBuf,
+    log: PathBuf,
+    http: reqwest::Client,
+}
+
+impl Platform {
+    /// Starts a platform with the demo data for test `name`.
+    pub async fn start(name: &str) -> Result<Self> {
+        let dir = output_dir(name)?;
+        let database = dir.join("platform.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+        }
+        let mut platform = Self {
+            child: None,
+            port: free_port()?,
+            database,
+            log: dir.join("platform.log"),
+            http: reqwest::Client::new(),
+        };
+        platform.run().await?;
+        Ok(platform)
+    }
+
+    /// Its base URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn run(&mut self) -> Result<()> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)?;
+        let child = Command::new(binary()?)
+            .args([
+                "serve",
+                "--demo",
+                "--bind",
+                &format!("127.0.0.1:{}", self.port),
+            ])
+            .arg("--database-url")
+            .arg(format!("sqlite://{}?mode=rwc", self.database.display()))
+            // One secret across restarts, so the console's tokens stay good.
+            .env("JWT_SECRET", "end-to-end-tests-secret-of-enough-length")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("cannot start switchboard-server")?;
+        self.child = Some(child);
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(answer) = self
+                .http
+                .get(format!("{}/api/health", self.url()))
+                .send()
+                .await
+            {
+                if answer.status().is_success() {
+                    return Ok(());
+                }
+            }
+            if let Some(child) = self.child.as_mut() {
+                if let Some(status) = child.try_wait()? {
+                    bail!(
+                        "switchboard-server exited ({status}); see {}",
+                        self.log.display()
+                    );
+                }
+            }
+            ensure!(
+                Instant::now() < deadline,
+                "the platform did not answer within {START_TIMEOUT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Stops the server (the port closes; its database stays).
+    pub fn stop(&mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.kill()?;
+            child.wait()?;
+        }
+        Ok(())
+    }
+
+    /// Starts it again on the same port and database.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.stop()?;
+        self.run().await
+    }
+
+    /// Signs `email` in (the only tenant it has) and returns a client acting as them.
+    pub async fn sign_in(&self, email: &str) -> Result<Rest> {
+        let request = LoginRequest {
+            email: email.to_owned(),
+            password: Secret::new(DEMO_PASSWORD),
+            tenant_id: None,
+        };
+        let answer: protocol::rest::LoginResponse = self
+            .http
+            .post(format!("{}/api/auth/login", self.url()))
+            .json(&request)
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("{email} cannot sign in"))?
+            .json()
+            .await?;
+        Ok(Rest {
+            http: self.http.clone(),
+            base: self.url(),
+            token: answer.access_token.expose().to_owned(),
+        })
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+/// The REST API as one user.
+#[derive(Debug, Clone)]
+pub struct Rest {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Rest {
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        Ok(self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("GET {path}"))?
+            .json()
+            .await?)
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        Ok(self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("POST {path}"))?
+            .json()
+            .await?)
+    }
+
+    /// Every channel they may see (up to 200).
+    pub async fn channels(&self) -> Result<Vec<Channel>> {
+        self.get("/api/chat/channels?limit=200").await
+    }
+
+    /// One channel.
+    pub async fn channel(&self, id: ChannelId) -> Result<Channel> {
+        self.get(&format!("/api/chat/channels/{id}")).await
+    }
+
+    /// A channel's messages (the first 200).
+    pub async fn messages(&self, id: ChannelId) -> Result<Vec<Message>> {
+        self.get(&format!(
+            "/api/chat/channels/{id}/messages?after=0&limit=200"
+        ))
+        .await
+    }
+
+    /// The tenant's users.
+    pub async fn users(&self) -> Result<Vec<UserSummary>> {
+        self.get("/api/users").await
+    }
+
+    /// Opens a SUPPORT ticket with a first message.
+    pub async fn create_ticket(&self, subject: &str, message: &str) -> Result<Channel> {
+        let body = protocol::rest::CreateChannelRequest {
+            channel_type: protocol::ChannelType::Support,
+            participant_ids: None,
+            subject: Some(subject.to_owned()),
+            category: Some(protocol::TicketCategory::Technical),
+            priority: Some(protocol::TicketPriority::High),
+            context_id: None,
+            initial_message: Some(message.to_owned()),
+        };
+        self.post("/api/chat/channels", &body).await
+    }
+
+    /// Posts `content` into `id`.
+    pub async fn post_message(&self, id: ChannelId, content: &str) -> Result<Message> {
+        let body = protocol::rest::SendMessageRequest {
+            content: content.to_owned(),
+            metadata: None,
+            client_message_id: None,
+        };
+        self.post(&format!("/api/chat/channels/{id}/messages"), &body)
+            .await
+    }
+}
+
+/// Waits until `check` holds (it is asked again as the platform's state may lag the UI by a
+/// request), or fails saying `what`.
+pub async fn eventually<F, Fut>(what: &str, mut check: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if check().await? {
+            return Ok(());
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "{what} did not happen within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
