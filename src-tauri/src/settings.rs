@@ -58,8 +58,10 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         let file = SettingsFile::in_dir(&dir);
         assert_eq!(file.load(), Settings::default());
-        let mut settings = Settings::default();
-        settings.do_not_disturb = true;
+        let mut settings = Settings {
+            do_not_disturb: true,
+            ..Settings::default()
+        };
         settings
             .muted
             .insert(protocol::ChannelId::from(uuid::Uuid::new_v4()));
