@@ -243,7 +243,7 @@ pub fn chat_view() -> Html {
                             <div class="message__body">{ content }</div>
                             <div class="message__state">
                                 { outbox_state(item.state) }
-                                if let Some(why) = &item.last_error { <span class="message__why">{ format!(" — {why}") }</span> }
+                                if let Some(why) = item.last_error.as_ref().filter(|_| failed) { <span class="message__why">{ format!(" — {why}") }</span> }
                                 if failed { <button class="link" data-testid="retry" onclick={retry}>{ "Retry" }</button> }
                             </div>
                         </li>
