@@ -53,7 +53,8 @@ pub fn ensure(purpose: Purpose) -> Result<()> {
     Ok(())
 }
 
-/// Node.js and npm, for the interoperability test with the official Socket.IO client.
+/// Node.js and npm, for the interoperability tests with the official Socket.IO client and
+/// server.
 /// Whatever Node.js is on the PATH will do; only without one are Debian's packages added.
 fn ensure_node() -> Result<()> {
     if shell::on_path("node") && shell::on_path("npm") {

@@ -14,8 +14,9 @@ use crate::ui;
 /// Where tests write what a person may want to look at (screenshots).
 pub const TEST_OUTPUT_DIR: &str = "target/test-output";
 
-/// The official Socket.IO client the interoperability test drives, exactly as its
-/// package-lock pins it; reinstalled only when the lock is newer than the install.
+/// The official Socket.IO client and server the interoperability tests run as peers,
+/// exactly as their package-lock pins them; reinstalled only when the lock is newer than the
+/// install.
 fn install_interop_client() -> Result<()> {
     let dir = crate::workspace_root().join("tests/interop");
     let installed = dir.join("node_modules/.package-lock.json");
@@ -23,12 +24,12 @@ fn install_interop_client() -> Result<()> {
     let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     if let (Some(installed), Some(lock)) = (modified(&installed), modified(&lock)) {
         if installed >= lock {
-            println!("==> socket.io-client for the interop test: present");
+            println!("==> socket.io and socket.io-client for the interop tests: present");
             return Ok(());
         }
     }
     step(
-        "installing socket.io-client for the interop test (npm ci)",
+        "installing socket.io and socket.io-client for the interop tests (npm ci)",
         || {
             shell::run(
                 command("npm")

@@ -13,6 +13,15 @@ pub enum Error {
     /// Not signed in, or the session ended: sign in again.
     #[error("not signed in: {0}")]
     Unauthorized(String),
+    /// The real-time server refused the socket (`connect_error`); its message reads
+    /// `"CODE: text"`.
+    #[error("the connection was refused: {message}")]
+    Refused {
+        /// The code the message starts with, when it starts with one.
+        code: Option<ErrorCode>,
+        /// The server's message, whole.
+        message: String,
+    },
     /// The user's role does not permit this.
     #[error("not permitted: {0}")]
     Forbidden(String),
@@ -71,6 +80,7 @@ impl Error {
         let code = match self {
             Self::Offline(_) => ErrorCode::Offline,
             Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Refused { code, .. } => code.unwrap_or(ErrorCode::Unauthorized),
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Invalid { fields } => return CodedError::invalid(fields.clone()),

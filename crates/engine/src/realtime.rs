@@ -6,23 +6,21 @@
 //! away is missed and nothing is applied twice (the cache stores each message once). It
 //! reconnects with exponential backoff and full jitter, with a fresh token each time; an
 //! expired token (refused handshake or the server's `TOKEN_EXPIRED`) is refreshed at once.
+//!
+//! The Socket.IO part alone, with nothing of the session or the cache, is [`socket`]; it is
+//! tested against the official Node server as well as this product's.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use protocol::error::ErrorCode;
-use protocol::events::{name, ConnectErrorData, ServerEvent, NAMESPACE};
+use protocol::events::{name, ServerEvent, NAMESPACE};
 use protocol::ipc::ConnectionState;
-use protocol::socketio::{EnginePacket, SocketPacket};
 use protocol::ChannelId;
 use rand::Rng;
-use serde_json::{json, Value};
-use tokio::net::TcpStream;
+use serde_json::json;
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::Message as Frame;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::cache::{channels, messages, Cache};
 use crate::changes::{Change, Changes};
@@ -30,10 +28,10 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::{outbox, sync};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub mod socket;
 
-/// How long the handshake may take.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+use socket::{Incoming, Socket};
+
 /// The longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The first wait.
@@ -150,12 +148,9 @@ async fn run(
                 match catch_up(&session, &cache, &changes, sync_batch).await {
                     Ok(()) => {
                         for channel in &joined {
-                            let _ = send_event(
-                                &mut socket,
-                                name::JOIN_CHANNEL,
-                                json!({"channelId": channel}),
-                            )
-                            .await;
+                            let _ = socket
+                                .emit(name::JOIN_CHANNEL, json!({"channelId": channel}))
+                                .await;
                         }
                         connection(&changes, ConnectionState::Online, None);
                         serve(
@@ -243,53 +238,11 @@ async fn connect(session: &Session) -> Result<Socket> {
     let mut refreshed = false;
     loop {
         let token = session.access_token().await?;
-        let base = session.api().base();
-        let url = format!(
-            "{}/socket.io/?EIO=4&transport=websocket",
-            base.replacen("http", "ws", 1)
-        );
-        let (mut socket, _) =
-            tokio::time::timeout(HANDSHAKE_TIMEOUT, tokio_tungstenite::connect_async(url))
-                .await
-                .map_err(|_| Error::Offline("the WebSocket did not open in time".to_owned()))?
-                .map_err(|e| Error::Offline(e.to_string()))?;
-        let connect = EnginePacket::Message(SocketPacket::Connect {
-            namespace: NAMESPACE.to_owned(),
-            data: Some(json!({ "token": token.expose() })),
-        });
-        socket
-            .send(Frame::text(connect.encode()))
-            .await
-            .map_err(|e| Error::Offline(e.to_string()))?;
-        let answer = tokio::time::timeout(HANDSHAKE_TIMEOUT, async {
-            loop {
-                match next_packet(&mut socket).await? {
-                    EnginePacket::Ping => {
-                        socket
-                            .send(Frame::text(EnginePacket::Pong.encode()))
-                            .await
-                            .map_err(|e| Error::Offline(e.to_string()))?;
-                    }
-                    EnginePacket::Message(SocketPacket::Connect { .. }) => {
-                        return Ok::<_, Error>(None)
-                    }
-                    EnginePacket::Message(SocketPacket::ConnectError { data, .. }) => {
-                        let refusal = ConnectErrorData {
-                            message: data["message"].as_str().unwrap_or_default().to_owned(),
-                        };
-                        return Ok(Some(refusal));
-                    }
-                    _ => {}
-                }
-            }
-        })
-        .await
-        .map_err(|_| Error::Offline("the handshake did not finish in time".to_owned()))??;
-        match answer {
-            None => return Ok(socket),
-            Some(refusal) => {
+        match Socket::connect(session.api().base(), NAMESPACE, token.expose()).await {
+            Ok(socket) => return Ok(socket),
+            Err(Error::Refused { code, message }) => {
                 let expired = matches!(
-                    refusal.code(),
+                    code,
                     Some(ErrorCode::TokenExpired | ErrorCode::InvalidToken)
                 );
                 if expired && !refreshed {
@@ -297,44 +250,11 @@ async fn connect(session: &Session) -> Result<Socket> {
                     refreshed = true;
                     continue;
                 }
-                return Err(Error::Unauthorized(refusal.message));
+                return Err(Error::Unauthorized(message));
             }
+            Err(error) => return Err(error),
         }
     }
-}
-
-async fn next_packet(socket: &mut Socket) -> Result<EnginePacket> {
-    loop {
-        let frame = socket
-            .next()
-            .await
-            .ok_or_else(|| Error::Offline("the platform closed the connection".to_owned()))?
-            .map_err(|e| Error::Offline(e.to_string()))?;
-        match frame {
-            Frame::Text(text) if !text.is_empty() => {
-                return EnginePacket::decode(&text).map_err(|e| Error::Server(e.to_string()));
-            }
-            Frame::Close(_) => {
-                return Err(Error::Offline(
-                    "the platform closed the connection".to_owned(),
-                ))
-            }
-            _ => {}
-        }
-    }
-}
-
-async fn send_event(socket: &mut Socket, event: &str, data: Value) -> Result<()> {
-    let packet = EnginePacket::Message(SocketPacket::Event {
-        namespace: NAMESPACE.to_owned(),
-        ack: None,
-        name: event.to_owned(),
-        args: vec![data],
-    });
-    socket
-        .send(Frame::text(packet.encode()))
-        .await
-        .map_err(|e| Error::Offline(e.to_string()))
 }
 
 /// Carries the connection until it ends.
@@ -348,22 +268,16 @@ async fn serve(
 ) -> Ended {
     loop {
         tokio::select! {
-            packet = next_packet(socket) => {
-                let packet = match packet {
-                    Ok(packet) => packet,
+            incoming = socket.next_event() => {
+                let incoming = match incoming {
+                    Ok(incoming) => incoming,
                     Err(error) => return Ended::Dropped(error.to_string()),
                 };
-                match packet {
-                    EnginePacket::Ping => {
-                        if let Err(error) = socket.send(Frame::text(EnginePacket::Pong.encode())).await {
-                            return Ended::Dropped(error.to_string());
-                        }
-                    }
-                    EnginePacket::Close | EnginePacket::Message(SocketPacket::Disconnect { .. }) => {
-                        return Ended::Dropped("the platform ended the session".to_owned());
-                    }
-                    EnginePacket::Message(SocketPacket::Event { name, args, .. }) => {
-                        let payload = args.into_iter().next().unwrap_or(Value::Null);
+                match incoming {
+                    Incoming::Disconnected(why) => return Ended::Dropped(why.to_string()),
+                    Incoming::Event(event) => {
+                        let name = event.name.clone();
+                        let payload = event.into_payload();
                         match ServerEvent::decode(&name, payload) {
                             Ok(Some(ServerEvent::Error(error))) if error.code == Some(ErrorCode::TokenExpired) => {
                                 return Ended::TokenExpired;
@@ -371,7 +285,7 @@ async fn serve(
                             Ok(Some(ServerEvent::LeftChannel(left))) if joined.contains(&left.channel_id) => {
                                 // The room was emptied (its audience changed): follow it again if
                                 // the platform still lets us.
-                                let _ = send_event(socket, name::JOIN_CHANNEL, json!({"channelId": left.channel_id})).await;
+                                let _ = socket.emit(name::JOIN_CHANNEL, json!({"channelId": left.channel_id})).await;
                             }
                             Ok(Some(event)) => {
                                 if let Err(error) = apply(event, session, cache, changes).await {
@@ -382,26 +296,25 @@ async fn serve(
                             Err(error) => tracing::warn!(event = %name, %error, "malformed event ignored"),
                         }
                     }
-                    _ => {}
                 }
             }
             command = commands.recv() => {
                 let sent = match command {
                     None | Some(Command::Stop) => {
-                        let _ = socket.close(None).await;
+                        let _ = socket.close().await;
                         return Ended::Stopped;
                     }
                     Some(Command::Join(channel)) => {
                         joined.insert(channel);
-                        send_event(socket, name::JOIN_CHANNEL, json!({"channelId": channel})).await
+                        socket.emit(name::JOIN_CHANNEL, json!({"channelId": channel})).await
                     }
                     Some(Command::Leave(channel)) => {
                         joined.remove(&channel);
-                        send_event(socket, name::LEAVE_CHANNEL, json!({"channelId": channel})).await
+                        socket.emit(name::LEAVE_CHANNEL, json!({"channelId": channel})).await
                     }
                     Some(Command::Typing(channel, typing)) => {
                         let event = if typing { name::TYPING } else { name::STOP_TYPING };
-                        send_event(socket, event, json!({"channelId": channel})).await
+                        socket.emit(event, json!({"channelId": channel})).await
                     }
                 };
                 if let Err(error) = sent {

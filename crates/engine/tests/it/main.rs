@@ -8,8 +8,10 @@
 //! - `notify`: the notification policy as a table; one notice through a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
+//! - `interop`: the engine's Socket.IO client against the official Node `socket.io` server.
 
 mod crash;
+mod interop;
 mod notify;
 mod offline;
 mod outbox;
