@@ -46,6 +46,8 @@ pub fn init_tracing() {
 /// The app's commands and state on any Tauri runtime.
 pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> {
     builder
+        // The window opens where and as large as it was left.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(ConnectionTracker::new())
         .manage(console)
         .setup(|app| {
