@@ -2,7 +2,7 @@
 //!
 //! - `setup`: install what building, running and testing need, skipping what is there.
 //! - `ui`: build the Yew front end into `ui/dist`.
-//! - `demo`: run Switchboard (under Xvfb when there is no display).
+//! - `demo`: run the platform with the demo data and Switchboard against it.
 //! - `services`: start PostgreSQL and Redis for the tests and print their URLs.
 //! - `test`: every check and test: formatting, clippy, unit, integration and end-to-end.
 //! - `bench`: the benchmarks, writing their results files.
@@ -24,7 +24,8 @@ usage: cargo xtask <command>
 commands:
   setup     install the system packages, Rust target and tools Switchboard needs
   ui        build the front end (Yew → wasm32) into ui/dist
-  demo      run Switchboard (under Xvfb when there is no display)
+  demo      run the platform with the demo data and Switchboard against it
+            (under Xvfb when there is no display)
   services  start PostgreSQL and Redis for the tests and print their URLs
   test      run every check and test (fmt, clippy, unit, integration, end-to-end)
   bench     run the benchmarks (release builds) and write their results files
