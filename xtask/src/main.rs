@@ -2,7 +2,8 @@
 //!
 //! - `setup`: install what building, running and testing need, skipping what is there.
 //! - `ui`: build the Yew front end into `ui/dist`.
-//! - `demo`: run the platform with the demo data and Switchboard against it.
+//! - `demo [--no-activity]`: run the platform with the demo data (and demo users' activity)
+//!   and Switchboard against it.
 //! - `services`: start PostgreSQL and Redis for the tests and print their URLs.
 //! - `test`: every check and test: formatting, clippy, unit, integration and end-to-end.
 //! - `bench`: the benchmarks, writing their results files.
@@ -24,8 +25,11 @@ usage: cargo xtask <command>
 commands:
   setup     install the system packages, Rust target and tools Switchboard needs
   ui        build the front end (Yew → wasm32) into ui/dist
-  demo      run the platform with the demo data and Switchboard against it
-            (under Xvfb when there is no display)
+  demo [--no-activity]
+            run the platform with the demo data on a fresh SQLite file, demo users
+            posting and opening tickets every few seconds (not with --no-activity),
+            and Switchboard against it, its sign-in screen prefilled for admin@acme.test
+            (under Xvfb when there is no display); Ctrl-C stops everything
   services  start PostgreSQL and Redis for the tests and print their URLs
   test      run every check and test (fmt, clippy, unit, integration, end-to-end)
   bench     run the benchmarks (release builds) and write their results files
@@ -37,7 +41,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => prerequisites::ensure(prerequisites::Purpose::Test),
         Some("ui") => ui::build(),
-        Some("demo") => demo::run(),
+        Some("demo") => demo::run(&args[1..]),
         Some("services") => services::run(),
         Some("test") => test::run(),
         Some("bench") => bench::run(&args[1..]),
