@@ -26,7 +26,7 @@ const BURST: Duration = Duration::from_millis(400);
 pub async fn run<R: Runtime>(app: AppHandle<R>) {
     let console = app.state::<Console>();
     let mut changes = console.engine.read().await.subscribe();
-    let mut assignees = known_assignees(&console).await;
+    let mut assignees = assignees_of(&cached_queue(&console).await);
     let mut burst: Vec<Notice> = Vec::new();
     loop {
         let next = if burst.is_empty() {
@@ -59,8 +59,9 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
             }
         }
         if let Change::Synced { .. } = change {
-            assignees = known_assignees(&console).await;
-            watch_busiest(&console).await;
+            let queue = cached_queue(&console).await;
+            assignees = assignees_of(&queue);
+            watch_busiest(&console, &queue);
         }
         if let Change::Channel { channel } = &change {
             if channel.status != protocol::ChannelStatus::Archived {
@@ -76,19 +77,27 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
     }
 }
 
-/// Follows the rooms of the most recently active channels that are not archived.
-async fn watch_busiest(console: &Console) {
+/// Every cached channel, newest activity first (none when the cache cannot be read, which
+/// is logged).
+async fn cached_queue(console: &Console) -> Vec<protocol::Channel> {
     let filter = channels::QueueFilter {
         limit: Some(u32::MAX),
         ..Default::default()
     };
-    let queue = match console.engine.read().await.queue(filter).await {
-        Ok(queue) => queue,
-        Err(error) => {
-            tracing::warn!(%error, "cannot read the queue to follow it");
-            return;
-        }
-    };
+    console
+        .engine
+        .read()
+        .await
+        .queue(filter)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the cached queue");
+            Vec::new()
+        })
+}
+
+/// Follows the rooms of the most recently active channels of `queue` that are not archived.
+fn watch_busiest(console: &Console, queue: &[protocol::Channel]) {
     let busiest = queue
         .iter()
         .filter(|c| c.status != protocol::ChannelStatus::Archived)
@@ -98,19 +107,9 @@ async fn watch_busiest(console: &Console) {
     console.watch(busiest);
 }
 
-/// Who each cached channel is assigned to: an assignment notifies only when it changes.
-async fn known_assignees(console: &Console) -> HashMap<ChannelId, Option<UserId>> {
-    let filter = channels::QueueFilter {
-        limit: Some(u32::MAX),
-        ..Default::default()
-    };
-    match console.engine.read().await.queue(filter).await {
-        Ok(queue) => queue.iter().map(|c| (c.id, c.assigned_to)).collect(),
-        Err(error) => {
-            tracing::warn!(%error, "cannot read the queue's assignees");
-            HashMap::new()
-        }
-    }
+/// Who each channel of `queue` is assigned to: an assignment notifies only when it changes.
+fn assignees_of(queue: &[protocol::Channel]) -> HashMap<ChannelId, Option<UserId>> {
+    queue.iter().map(|c| (c.id, c.assigned_to)).collect()
 }
 
 /// The notice `change` calls for, if any.

@@ -58,15 +58,16 @@ pub async fn open_channel(
     ipc::view_channel(Some(channel)).await
 }
 
-/// Loads the page before `before` of the open channel.
-pub async fn load_older(
+/// Loads the page before `before` (or the newest page) of the open channel into what is
+/// already loaded.
+pub async fn load_page(
     state: AppContext,
     channel: ChannelId,
-    before: i64,
+    before: Option<i64>,
 ) -> Result<(), CodedError> {
     let page = ipc::channel(&ChannelPageRequest {
         channel_id: channel,
-        before: Some(before),
+        before,
         limit: PAGE,
     })
     .await?;
@@ -76,13 +77,16 @@ pub async fn load_older(
 
 /// Reloads the open channel's newest page (after sending), keeping what is loaded.
 pub async fn refresh_open(state: AppContext, channel: ChannelId) -> Result<(), CodedError> {
-    let page = ipc::channel(&ChannelPageRequest {
-        channel_id: channel,
-        before: None,
-        limit: PAGE,
-    })
-    .await?;
-    state.dispatch(Action::OlderLoaded(page));
+    load_page(state, channel, None).await
+}
+
+/// Saves the settings and keeps what the shell saved.
+pub async fn save_settings(
+    state: AppContext,
+    settings: protocol::ipc::Settings,
+) -> Result<(), CodedError> {
+    let saved = ipc::set_settings(&settings).await?;
+    state.dispatch(Action::SettingsSaved(saved));
     Ok(())
 }
 

@@ -130,7 +130,9 @@ pub fn chat_view() -> Html {
                     let height_before = list.scroll_height();
                     let list = list.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Err(error) = effects::load_older(state.clone(), id, oldest).await {
+                        if let Err(error) =
+                            effects::load_page(state.clone(), id, Some(oldest)).await
+                        {
                             state.dispatch(Action::Failed(error));
                         }
                         // Keep the reader's place: what was at the top stays there.

@@ -127,12 +127,7 @@ pub fn details(props: &DetailsProps) -> Html {
             if !settings.muted.remove(&id) {
                 settings.muted.insert(id);
             }
-            let state2 = state.clone();
-            effects::spawn(&state, async move {
-                let saved = ipc::set_settings(&settings).await?;
-                state2.dispatch(Action::SettingsSaved(saved));
-                Ok(())
-            });
+            effects::spawn(&state, effects::save_settings(state.clone(), settings));
         })
     };
     html! {

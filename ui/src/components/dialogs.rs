@@ -317,6 +317,20 @@ pub fn ticket_request(
     }
 }
 
+/// Sets `handle` to a select's value, parsed from its wire name.
+fn parsed_select<T: std::str::FromStr + 'static>(handle: &UseStateHandle<T>) -> Callback<Event> {
+    let handle = handle.clone();
+    Callback::from(move |e: Event| {
+        if let Ok(value) = e
+            .target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .parse()
+        {
+            handle.set(value);
+        }
+    })
+}
+
 #[function_component(CreateTicket)]
 fn create_ticket(props: &CreateProps) -> Html {
     let Some(state) = use_context::<AppContext>() else {
@@ -396,30 +410,8 @@ fn create_ticket(props: &CreateProps) -> Html {
             handle.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
-    let on_category = {
-        let category = category.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(value) = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-            {
-                category.set(value);
-            }
-        })
-    };
-    let on_priority = {
-        let priority = priority.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(value) = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-            {
-                priority.set(value);
-            }
-        })
-    };
+    let on_category = parsed_select(&category);
+    let on_priority = parsed_select(&priority);
     html! {
         <form onsubmit={on_submit} data-testid="create-form">
             <h2 class="dialog__title">{ "New ticket" }</h2>
@@ -530,12 +522,7 @@ fn settings_dialog() -> Html {
         Callback::from(move |_| {
             let mut settings = state.settings.clone();
             change(&mut settings);
-            let state2 = state.clone();
-            effects::spawn(&state, async move {
-                let saved = ipc::set_settings(&settings).await?;
-                state2.dispatch(Action::SettingsSaved(saved));
-                Ok(())
-            });
+            effects::spawn(&state, effects::save_settings(state.clone(), settings));
         })
     };
     let sign_out = {
