@@ -35,6 +35,14 @@ pub fn app_info() -> AppInfo {
     }
 }
 
+/// Logs that the queue is on screen for the first time, with the time since the process
+/// started: the console's cold-start milestone (measured by `cargo xtask bench console`).
+#[tauri::command]
+pub fn queue_shown(rows: usize) {
+    let since_start = crate::started().elapsed();
+    tracing::info!(rows, ms = since_start.as_millis() as u64, "queue shown");
+}
+
 /// Pushes the connection state to every window as a `connection-state` event.
 #[tauri::command]
 pub fn check_connection<R: Runtime>(
@@ -117,9 +125,11 @@ pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<Sig
 
 /// Signs out (the cache stays on disk, unreadable through the UI until the next sign-in).
 #[tauri::command]
-pub async fn sign_out(console: State<'_, Console>) -> Answer<()> {
+pub async fn sign_out<R: Runtime>(app: AppHandle<R>, console: State<'_, Console>) -> Answer<()> {
     console.go_dark().await;
-    console.engine.write().await.logout().await.map_err(coded)
+    let signed_out = console.engine.write().await.logout().await.map_err(coded);
+    crate::tray::refresh(&app).await;
+    signed_out
 }
 
 /// Every cached channel the user may see, newest activity first.
@@ -266,12 +276,18 @@ pub fn typing(console: State<'_, Console>, channel_id: ChannelId, typing: bool) 
 
 /// Saves new settings.
 #[tauri::command]
-pub fn set_settings(console: State<'_, Console>, settings: Settings) -> Answer<Settings> {
+pub async fn set_settings<R: Runtime>(
+    app: AppHandle<R>,
+    console: State<'_, Console>,
+    settings: Settings,
+) -> Answer<Settings> {
     console.set_settings(settings.clone()).map_err(|error| {
         CodedError::new(
             ErrorCode::Internal,
             format!("cannot save the settings: {error}"),
         )
     })?;
+    // Muting a channel takes its unread messages out of the tray's count.
+    crate::tray::refresh(&app).await;
     Ok(settings)
 }

@@ -48,6 +48,7 @@ pub struct Console {
     /// The channels whose rooms the console follows besides the one on screen.
     watched: Mutex<std::collections::BTreeSet<ChannelId>>,
     settings_file: SettingsFile,
+    instance_id: String,
 }
 
 /// Why the console could not open.
@@ -68,6 +69,7 @@ impl Console {
             use_keyring: std::env::var(KEYRING_VAR).map_or(true, |v| v != "off"),
             ..EngineOptions::default()
         };
+        let instance_id = instance_id(profile.dir());
         let engine = Engine::open(profile, options)?;
         Ok(Self {
             engine: RwLock::new(engine),
@@ -76,7 +78,14 @@ impl Console {
             settings: Mutex::new(settings),
             watched: Mutex::new(std::collections::BTreeSet::new()),
             settings_file,
+            instance_id,
         })
+    }
+
+    /// The D-Bus name stem that keeps one app per profile: a second start of the same
+    /// profile hands over to the first, while other profiles run beside it.
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
     }
 
     /// The settings now.
@@ -164,6 +173,17 @@ impl Console {
     }
 }
 
+/// The single-instance id of the profile in `dir`: the app's identifier and a name-based
+/// UUID of the directory (D-Bus names allow only `[A-Za-z0-9_]` in an element).
+pub fn instance_id(dir: &std::path::Path) -> String {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let id = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        dir.as_os_str().as_encoded_bytes(),
+    );
+    format!("io.switchboard.console.profile_{}", id.simple())
+}
+
 /// Who the engine is signed in as, for the UI.
 pub fn signed_in(engine: &Engine) -> Option<SignedIn> {
     engine.signed_in().map(|record| SignedIn {
@@ -218,6 +238,21 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_profile_directory_has_its_own_valid_instance_id() {
+        let one = instance_id(std::path::Path::new("/nowhere/switchboard/default"));
+        let same = instance_id(std::path::Path::new("/nowhere/switchboard/default"));
+        let other = instance_id(std::path::Path::new("/nowhere/switchboard/work"));
+        assert_eq!(one, same);
+        assert_ne!(one, other);
+        assert!(one.len() < 200, "D-Bus names are at most 255 bytes");
+        assert!(one.split('.').all(|element| !element.is_empty()
+            && !element.starts_with(|c: char| c.is_ascii_digit())
+            && element
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')));
+    }
 
     #[test]
     fn the_tenants_of_a_refused_sign_in_are_read_from_its_message() {

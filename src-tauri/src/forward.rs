@@ -28,6 +28,7 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
     let mut changes = console.engine.read().await.subscribe();
     let mut assignees = assignees_of(&cached_queue(&console).await);
     let mut burst: Vec<Notice> = Vec::new();
+    crate::tray::refresh(&app).await;
     loop {
         let next = if burst.is_empty() {
             changes.recv().await
@@ -74,7 +75,22 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
         if let Err(error) = app.emit(name::CHANGE, &change) {
             tracing::warn!(%error, "cannot pass a change to the window");
         }
+        if changes_unread(&change) {
+            crate::tray::refresh(&app).await;
+        }
     }
+}
+
+/// Whether `change` may change how many messages are unread.
+fn changes_unread(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::Channel { .. }
+            | Change::ChannelRemoved { .. }
+            | Change::Message { .. }
+            | Change::Read { .. }
+            | Change::Synced { .. }
+    )
 }
 
 /// Every cached channel, newest activity first (none when the cache cannot be read, which
@@ -179,11 +195,7 @@ async fn show<R: Runtime>(app: &AppHandle<R>, notices: Vec<Notice>) {
 
 /// Brings the main window forward on `channel`.
 fn open_channel<R: Runtime>(app: &AppHandle<R>, channel: ChannelId) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    crate::tray::bring_forward(app);
     if let Err(error) = app.emit(name::OPEN_CHANNEL, channel) {
         tracing::warn!(%error, "cannot ask the window to open a channel");
     }

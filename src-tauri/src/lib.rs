@@ -10,17 +10,19 @@
 //! - `forward`: the change stream to the window, and notifications.
 //! - `connection`: the connection line's state.
 //! - `settings`: the settings file.
+//! - `tray`: the tray icon with the unread count.
 
 mod commands;
 mod connection;
 mod console;
 mod forward;
 mod settings;
+mod tray;
 
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 
 pub use connection::ConnectionTracker;
-pub use console::Console;
+pub use console::{instance_id, Console};
 
 /// Why the app could not run.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,12 @@ pub enum AppError {
     /// The profile could not be opened.
     #[error(transparent)]
     Open(#[from] console::OpenError),
+}
+
+/// When the process started (first asked for by `main`).
+pub fn started() -> std::time::Instant {
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(std::time::Instant::now)
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: `info`).
@@ -45,13 +53,25 @@ pub fn init_tracing() {
 
 /// The app's commands and state on any Tauri runtime.
 pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> {
+    let instance_id = console.instance_id().to_owned();
     builder
+        // A second start of the same profile brings the running window forward and exits.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id)
+                .callback(|app, _args, _cwd| {
+                    tracing::info!("the profile was started again: its window comes forward");
+                    tray::bring_forward(app);
+                })
+                .build(),
+        )
         // The window opens where and as large as it was left.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(ConnectionTracker::new())
         .manage(console)
         .setup(|app| {
             let handle = app.handle().clone();
+            tray::create(&handle);
             tauri::async_runtime::spawn(forward::run(handle));
             Ok(())
         })
@@ -65,6 +85,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::queue_shown,
             commands::check_connection,
             commands::console_start,
             commands::sign_in,

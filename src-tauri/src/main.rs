@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    switchboard_app::started();
     switchboard_app::init_tracing();
     match switchboard_app::run() {
         Ok(()) => ExitCode::SUCCESS,

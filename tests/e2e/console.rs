@@ -7,11 +7,18 @@ use anyhow::{ensure, Context, Result};
 use protocol::{ChannelId, ChannelStatus};
 use uuid::Uuid;
 
-use crate::support::{eventually, AppSession, NotificationWatch, Platform, Rest, DEMO_PASSWORD};
+use crate::support::{
+    eventually, AppSession, NotificationWatch, Platform, Rest, Tray, DEMO_PASSWORD,
+};
+
+/// The root of test `test`'s profiles.
+fn home_of(test: &str) -> Result<std::path::PathBuf> {
+    Ok(crate::support::output_dir(test)?.join("home"))
+}
 
 /// Starts the app on a fresh profile, prefilled for `email` on `platform`.
 async fn console_for(test: &str, platform: &Platform, email: &str) -> Result<AppSession> {
-    let home = crate::support::output_dir(test)?.join("home");
+    let home = home_of(test)?;
     let _ = std::fs::remove_dir_all(&home);
     let env = [
         ("SWITCHBOARD_HOME", home.display().to_string()),
@@ -70,12 +77,49 @@ async fn an_org_admin_works_the_queue_live_and_offline() -> Result<()> {
         )
         .await?;
     let app = console_for(test, &platform, "admin@acme.test").await?;
-    let outcome = admin_flow(&app, &mut platform, &alice, &tag, chat.id, other.id).await;
+    let profile = home_of(test)?.join("default");
+    let outcome = admin_flow(
+        &app,
+        &profile,
+        &mut platform,
+        &alice,
+        &tag,
+        chat.id,
+        other.id,
+    )
+    .await;
     finish(app, outcome).await
+}
+
+/// How many messages the platform counts unread for `user` in channels not archived.
+async fn unread_on_platform(user: &Rest) -> Result<u32> {
+    Ok(user
+        .channels()
+        .await?
+        .iter()
+        .filter(|c| c.status != ChannelStatus::Archived)
+        .map(|c| c.unread_count)
+        .sum())
+}
+
+/// Waits until the tray counts what the platform counts unread for `user`, and returns it.
+async fn tray_agrees(tray: &Tray, user: &Rest) -> Result<u32> {
+    let agreed = std::sync::atomic::AtomicU32::new(0);
+    eventually(
+        "the tray counting the platform's unread messages",
+        || async {
+            let (shown, counted) = (tray.unread().await?, unread_on_platform(user).await?);
+            agreed.store(counted, std::sync::atomic::Ordering::Relaxed);
+            Ok(shown == counted)
+        },
+    )
+    .await?;
+    Ok(agreed.into_inner())
 }
 
 async fn admin_flow(
     app: &AppSession,
+    profile: &std::path::Path,
     platform: &mut Platform,
     alice: &Rest,
     tag: &str,
@@ -85,6 +129,7 @@ async fn admin_flow(
     let admin = platform.sign_in("admin@acme.test").await?;
     let globex = platform.sign_in("admin@globex.test").await?;
     sign_in(app).await?;
+    let tray = &Tray::of(profile).await?;
 
     // The queue: acme's channels, all of them, and none of globex's.
     let acme_ids: Vec<String> = admin
@@ -148,6 +193,10 @@ async fn admin_flow(
     let ping = format!("Still stuck, any news? ({tag})");
     alice.post_message(other, &ping).await?;
     bus.wait_for(&format!("Printer jam {tag}")).await?;
+    // The tray counts the unread messages as the platform does, this one included.
+    let unread_before = tray_agrees(tray, &admin).await?;
+    let other_unread = admin.channel(other).await?.unread_count;
+    ensure!(other_unread >= 1, "the ping is unread on the platform");
 
     // Assign through the picker, escalate, resolve: each lands on the platform.
     let qm = admin
@@ -217,6 +266,12 @@ async fn admin_flow(
     // Offline: the banner, the history still readable and searchable, a message queued;
     // back online, it arrives exactly once.
     open_ticket(app, &format!("Printer jam {tag}"), other).await?;
+    // Reading it takes its messages off the tray's count.
+    let unread_after = tray_agrees(tray, &admin).await?;
+    ensure!(
+        unread_after + other_unread <= unread_before,
+        "reading the ticket left the tray at {unread_after} (was {unread_before})"
+    );
     platform.stop()?;
     app.wait_for("[data-testid=offline-banner]").await?;
     app.wait_for_text("[data-testid=message]", &ping).await?;

@@ -10,7 +10,9 @@
 //! - `console`: the console end to end against the real platform, as an org admin (queue,
 //!   chat, live messages, notifications, actions, new ticket, offline and back) and as a
 //!   participant (no management actions).
+//! - `instance`: one app per profile; other profiles run beside it.
 
 mod console;
+mod instance;
 mod support;
 mod window;

@@ -121,6 +121,16 @@ pub async fn check_connection() -> Result<(), CodedError> {
     invoke(name::CHECK_CONNECTION, &NoArgs {}).await
 }
 
+#[derive(Debug, Serialize)]
+struct QueueShownArgs {
+    rows: usize,
+}
+
+/// Tells the shell the queue is on screen for the first time, with `rows` rows.
+pub async fn queue_shown(rows: usize) -> Result<(), CodedError> {
+    invoke(name::QUEUE_SHOWN, &QueueShownArgs { rows }).await
+}
+
 /// What the console starts with.
 pub async fn start() -> Result<Startup, CodedError> {
     invoke(name::START, &NoArgs {}).await

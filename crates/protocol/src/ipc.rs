@@ -54,6 +54,9 @@ pub mod name {
     pub const TYPING: &str = "typing";
     /// Command: change the settings (`{settings}`) → [`super::Settings`].
     pub const SETTINGS: &str = "set_settings";
+    /// Command: the queue is on screen for the first time (`{rows}`), a startup milestone
+    /// the shell logs with the time since the process started.
+    pub const QUEUE_SHOWN: &str = "queue_shown";
     /// Event: a change of what the console shows → `console::Change`.
     pub const CHANGE: &str = "console-change";
     /// Event: open this channel (a notification was clicked) → `ChannelId`.

@@ -5,8 +5,10 @@ mod driver;
 mod notifications;
 mod output;
 mod platform;
+mod tray;
 
 pub use app::AppSession;
 pub use notifications::NotificationWatch;
 pub use output::output_dir;
 pub use platform::{eventually, Platform, Rest, DEMO_PASSWORD};
+pub use tray::Tray;

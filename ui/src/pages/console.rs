@@ -66,6 +66,23 @@ pub fn console_page() -> Html {
         Callback::from(move |text: String| dialog.set(Some(Dialog::Search(text))))
     };
 
+    // The first time the loaded queue is on screen, the shell hears of it (a startup milestone).
+    {
+        let loaded = state.queue_loaded;
+        let rows = shown.len();
+        let reported = use_mut_ref(|| false);
+        use_effect_with(loaded, move |loaded| {
+            if *loaded && !*reported.borrow() {
+                *reported.borrow_mut() = true;
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(error) = crate::ipc::queue_shown(rows).await {
+                        web_sys::console::warn_1(&error.message.into());
+                    }
+                });
+            }
+        });
+    }
+
     // Keyboard shortcuts, outside text fields.
     {
         let ids: Vec<ChannelId> = shown.iter().map(|c| c.id).collect();

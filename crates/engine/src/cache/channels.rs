@@ -115,7 +115,7 @@ pub fn queue(conn: &Connection, filter: &QueueFilter, me: Option<UserId>) -> Res
     }
     sql.push_str(&format!(
         " ORDER BY updated_at DESC, id LIMIT {}",
-        filter.limit.unwrap_or(200).min(10_000)
+        filter.limit.unwrap_or(200)
     ));
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(values.iter()), |row| {
@@ -126,6 +126,25 @@ pub fn queue(conn: &Connection, filter: &QueueFilter, me: Option<UserId>) -> Res
         channels.push(from_json(&json?)?);
     }
     Ok(channels)
+}
+
+/// The channels with unread messages that are not archived, and how many each has.
+pub fn unread(conn: &Connection) -> Result<Vec<(ChannelId, u32)>> {
+    let mut statement = conn.prepare(
+        "SELECT id, unread_count FROM channels WHERE unread_count > 0 AND status <> 'ARCHIVED'",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?))
+    })?;
+    let mut unread = Vec::new();
+    for row in rows {
+        let (id, count) = row?;
+        let id = id
+            .parse::<uuid::Uuid>()
+            .map_err(|error| crate::Error::Local(format!("a cached channel id is bad: {error}")))?;
+        unread.push((ChannelId::from(id), count));
+    }
+    Ok(unread)
 }
 
 /// How many channels are cached.
@@ -161,4 +180,76 @@ pub fn message_arrived(conn: &Connection, message: &protocol::Message, mine: boo
         channel.unread_count = channel.unread_count.saturating_add(1);
     }
     upsert(conn, &[channel])
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use protocol::{ChannelType, TenantId};
+
+    use super::*;
+
+    fn channel(status: ChannelStatus, unread_count: u32, minutes_ago: i64) -> Channel {
+        let at = Utc::now() - chrono::Duration::minutes(minutes_ago);
+        Channel {
+            id: ChannelId::from(uuid::Uuid::new_v4()),
+            tenant_id: TenantId::from(uuid::Uuid::nil()),
+            channel_type: ChannelType::Team,
+            status,
+            context_id: None,
+            subject: Some(format!("channel {minutes_ago}")),
+            created_by: UserId::from(uuid::Uuid::nil()),
+            assigned_to: None,
+            escalated_to: None,
+            created_at: at,
+            updated_at: at,
+            last_message: None,
+            unread_count,
+            participants: Vec::new(),
+            ticket: None,
+        }
+    }
+
+    /// A migrated cache file, open, and the directory that holds it.
+    fn cache() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("cache.sqlite3");
+        drop(crate::cache::Cache::open(&path).expect("the cache opens and migrates"));
+        let conn = Connection::open(&path).expect("the migrated cache reopens");
+        (dir, conn)
+    }
+
+    #[test]
+    fn unread_counts_only_channels_that_are_not_archived() {
+        let (_dir, conn) = cache();
+        let open = channel(ChannelStatus::Active, 3, 1);
+        let read = channel(ChannelStatus::Active, 0, 2);
+        let archived = channel(ChannelStatus::Archived, 5, 3);
+        upsert(&conn, &[open.clone(), read, archived]).expect("stored");
+        assert_eq!(unread(&conn).expect("read"), vec![(open.id, 3)]);
+    }
+
+    #[test]
+    fn the_queue_returns_as_many_channels_as_asked_beyond_ten_thousand() {
+        let (_dir, conn) = cache();
+        let many: Vec<Channel> = (0..10_050)
+            .map(|i| channel(ChannelStatus::Active, 0, i))
+            .collect();
+        upsert(&conn, &many).expect("stored");
+        let filter = QueueFilter {
+            limit: Some(50_000),
+            ..QueueFilter::default()
+        };
+        let queue = queue(&conn, &filter, None).expect("read");
+        assert_eq!(queue.len(), 10_050);
+        assert_eq!(queue[0].id, many[0].id, "newest activity first");
+        let default = queue_len(&conn);
+        assert_eq!(default, 200, "the default page is 200");
+    }
+
+    fn queue_len(conn: &Connection) -> usize {
+        queue(conn, &QueueFilter::default(), None)
+            .expect("read")
+            .len()
+    }
 }
