@@ -10,9 +10,12 @@
 //! - `console`: the console end to end against the real platform, as an org admin (queue,
 //!   chat, live messages, notifications, actions, new ticket, offline and back) and as a
 //!   participant (no management actions).
+//! - `ticket`: a ticket through its life (selects, typing, read markers, mute, resolve,
+//!   reopen, archive).
 //! - `instance`: one app per profile; other profiles run beside it.
 
 mod console;
 mod instance;
 mod support;
+mod ticket;
 mod window;

@@ -30,8 +30,13 @@ pub struct AppSession {
 
 impl AppSession {
     /// Starts the app for test `name`, whose screenshots and logs go to its output folder.
+    /// Its profiles live in the output folder: a console the developer runs is not touched
+    /// (nor handed over to, being another profile).
     pub async fn start(name: &str) -> Result<Self> {
-        Self::start_with(name, &[]).await
+        let home = output_dir(name)?.join("home");
+        let _ = std::fs::remove_dir_all(&home);
+        let env = [("SWITCHBOARD_HOME".to_owned(), home.display().to_string())];
+        Self::start_with(name, &env).await
     }
 
     /// Starts the app for test `name` with `env` set (its profile, its prefills).

@@ -202,6 +202,13 @@ impl Rest {
             .await?)
     }
 
+    /// A live Socket.IO connection on `/chat` as this user (the engine's client).
+    pub async fn socket(&self) -> Result<engine::realtime::socket::Socket> {
+        engine::realtime::socket::Socket::connect(&self.base, "/chat", &self.token)
+            .await
+            .context("cannot open a socket to the platform")
+    }
+
     /// Every channel they may see (up to 200).
     pub async fn channels(&self) -> Result<Vec<Channel>> {
         self.get("/api/chat/channels?limit=200").await

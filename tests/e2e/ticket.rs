@@ -1,0 +1,142 @@
+//! A ticket through its life in the console, as an org admin: its priority and status
+//! changed through the details' selects, someone else typing shown, read markers reaching
+//! the platform, the channel muted, resolved, reopened and archived behind a confirmation.
+//! Each step is checked on the platform through its REST API, or on screen.
+
+use anyhow::{ensure, Result};
+use protocol::events::name as events;
+use protocol::{ChannelStatus, TicketPriority, TicketStatus};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::support::{eventually, output_dir, AppSession, Platform, DEMO_PASSWORD};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
+    let test = "console-ticket";
+    let platform = Platform::start(test).await?;
+    let alice = platform.sign_in("alice@acme.test").await?;
+    let admin = platform.sign_in("admin@acme.test").await?;
+    let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let subject = format!("Badge reader offline {tag}");
+    let ticket = alice
+        .create_ticket(&subject, "Door 4 refuses every badge.")
+        .await?;
+    let id = ticket.id;
+
+    let home = output_dir(test)?.join("home");
+    let _ = std::fs::remove_dir_all(&home);
+    let env = [
+        ("SWITCHBOARD_HOME", home.display().to_string()),
+        ("SWITCHBOARD_SERVER", platform.url()),
+        ("SWITCHBOARD_EMAIL", "admin@acme.test".to_owned()),
+        ("SWITCHBOARD_KEYRING", "off".to_owned()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v));
+    let app = AppSession::start_with(test, &env).await?;
+    let outcome = async {
+        app.type_into("[data-testid=sign-in-password]", DEMO_PASSWORD)
+            .await?;
+        app.click("[data-testid=sign-in-submit]").await?;
+        app.type_into("[data-testid=queue-search]", &subject)
+            .await?;
+        app.click(&format!("[data-testid=queue-row][data-channel='{id}']"))
+            .await?;
+        app.wait_for(&format!("[data-testid=chat][data-channel='{id}']"))
+            .await?;
+
+        // Reading it sends a read marker: the platform counts nothing unread for the admin.
+        eventually("the read marker reaching the platform", || async {
+            Ok(admin.channel(id).await?.unread_count == 0)
+        })
+        .await?;
+
+        // Priority and status through the details' selects.
+        app.wait_for("[data-testid=ticket-priority]")
+            .await?
+            .select_by_value("URGENT")
+            .await?;
+        eventually("the priority reaching the platform", || async {
+            Ok(admin.channel(id).await?.ticket.map(|t| t.priority) == Some(TicketPriority::Urgent))
+        })
+        .await?;
+        app.wait_for("[data-testid=ticket-status]")
+            .await?
+            .select_by_value("IN_PROGRESS")
+            .await?;
+        eventually("the ticket status reaching the platform", || async {
+            Ok(admin.channel(id).await?.ticket.map(|t| t.status) == Some(TicketStatus::InProgress))
+        })
+        .await?;
+
+        // Alice types on her own socket: the console says so, then stops saying it.
+        let mut socket = alice.socket().await?;
+        socket
+            .emit_with_ack(events::JOIN_CHANNEL, json!({ "channelId": id }))
+            .await?;
+        socket
+            .emit_with_ack(events::TYPING, json!({ "channelId": id }))
+            .await?;
+        app.wait_for_text("[data-testid=typing]", "Alice Archer is typing")
+            .await?;
+        socket
+            .emit_with_ack(events::STOP_TYPING, json!({ "channelId": id }))
+            .await?;
+        eventually("the typing line clearing", || async {
+            Ok(app
+                .find("[data-testid=typing]")
+                .await?
+                .text()
+                .await?
+                .is_empty())
+        })
+        .await?;
+        socket.close().await?;
+
+        // Muting is saved with the profile's settings, and the button says so.
+        app.click("[data-testid=mute]").await?;
+        app.wait_for_text("[data-testid=mute]", "Unmute this channel")
+            .await?;
+        let settings = home.join("default").join("settings.json");
+        eventually("the mute being saved", || async {
+            Ok(std::fs::read_to_string(&settings).is_ok_and(|s| s.contains(&id.to_string())))
+        })
+        .await?;
+
+        // Resolve, reopen, then archive behind its confirmation.
+        app.click("[data-testid=action-resolve]").await?;
+        app.type_into("[data-testid=resolve-text]", "New reader fitted")
+            .await?;
+        app.click("[data-testid=resolve-confirm]").await?;
+        eventually("the resolution reaching the platform", || async {
+            Ok(admin.channel(id).await?.status == ChannelStatus::Resolved)
+        })
+        .await?;
+        app.click("[data-testid=action-reopen]").await?;
+        eventually("the reopening reaching the platform", || async {
+            Ok(admin.channel(id).await?.status == ChannelStatus::Active)
+        })
+        .await?;
+        app.click("[data-testid=action-archive]").await?;
+        app.click("[data-testid=archive-confirm]").await?;
+        eventually("the archiving reaching the platform", || async {
+            Ok(admin.channel(id).await?.status == ChannelStatus::Archived)
+        })
+        .await?;
+        app.wait_for_text("[data-testid=detail-status]", "Archived")
+            .await?;
+        ensure!(
+            app.find_all("[data-testid=action-archive]")
+                .await?
+                .is_empty(),
+            "an archived ticket is still offered archiving"
+        );
+        Ok(())
+    }
+    .await;
+    if outcome.is_err() {
+        let _ = app.screenshot("failure").await;
+    }
+    app.close().await?;
+    outcome
+}
