@@ -335,3 +335,56 @@ async fn a_participant_is_not_offered_management_actions() -> Result<()> {
     .await;
     finish(app, outcome).await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_of_two_tenants_chooses_one_at_sign_in() -> Result<()> {
+    let test = "console-tenant-choice";
+    let platform = Platform::start(test).await?;
+    let globex = platform.sign_in("admin@globex.test").await?;
+    let acme = platform.sign_in("admin@acme.test").await?;
+    let globex_ids: Vec<String> = globex
+        .channels()
+        .await?
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let acme_ids: Vec<String> = acme
+        .channels()
+        .await?
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let app = console_for(test, &platform, "consultant@switchboard.test").await?;
+    let outcome = async {
+        // The first attempt asks which tenant, naming both.
+        app.type_into("[data-testid=sign-in-password]", DEMO_PASSWORD)
+            .await?;
+        app.click("[data-testid=sign-in-submit]").await?;
+        let choice = app.wait_for("[data-testid=sign-in-tenant]").await?;
+        let offered = app
+            .texts_of_all("[data-testid=sign-in-tenant] option")
+            .await?;
+        ensure!(
+            offered == ["acme", "globex"],
+            "the tenants offered are {offered:?}"
+        );
+        choice.select_by_label("globex").await?;
+        app.click("[data-testid=sign-in-submit]").await?;
+        app.wait_for("[data-testid=queue-row]").await?;
+
+        // Signed in to globex: its channels, none of acme's.
+        let rows = app
+            .data_of_all("[data-testid=queue-row]", "channel")
+            .await?;
+        for id in rows {
+            ensure!(globex_ids.contains(&id), "row {id} is not globex's");
+            ensure!(
+                !acme_ids.contains(&id),
+                "acme's channel {id} shows in globex"
+            );
+        }
+        Ok(())
+    }
+    .await;
+    finish(app, outcome).await
+}

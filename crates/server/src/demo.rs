@@ -26,6 +26,9 @@ pub enum DemoError {
     Hash(#[from] password::HashError),
 }
 
+/// The demo user who belongs to both tenants (a moderator in each).
+pub const CONSULTANT: &str = "consultant@switchboard.test";
+
 struct Person {
     email: &'static str,
     name: &'static str,
@@ -181,11 +184,13 @@ pub async fn seed(store: &Store) -> Result<bool, DemoError> {
             is_super_admin: true,
         })
         .await?;
+    let mut tenants = Vec::new();
     for (slug, name, people) in [
         ("acme", "Acme Quiz League", ACME),
         ("globex", "Globex Trivia", GLOBEX),
     ] {
         let tenant = store.create_tenant(slug, name).await?;
+        tenants.push(tenant.id);
         let mut users = Vec::new();
         for person in people {
             let id = store
@@ -200,6 +205,20 @@ pub async fn seed(store: &Store) -> Result<bool, DemoError> {
             users.push((id, person.role));
         }
         seed_tenant(store, tenant.id, &users).await?;
+    }
+    // A consultant moderating for both leagues: signing in asks which tenant.
+    let consultant = store
+        .create_user(NewUser {
+            email: CONSULTANT.into(),
+            name: "Cora Consultant".into(),
+            password_hash: hash.clone(),
+            is_super_admin: false,
+        })
+        .await?;
+    for tenant in tenants {
+        store
+            .add_membership(consultant, tenant, Role::Moderator)
+            .await?;
     }
     Ok(true)
 }
