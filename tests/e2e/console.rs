@@ -7,56 +7,10 @@ use anyhow::{ensure, Context, Result};
 use protocol::{ChannelId, ChannelStatus};
 use uuid::Uuid;
 
+use crate::support::console::{console_for, finish, home_of, open_ticket, sign_in};
 use crate::support::{
     eventually, AppSession, NotificationWatch, Platform, Rest, Tray, DEMO_PASSWORD,
 };
-
-/// The root of test `test`'s profiles.
-fn home_of(test: &str) -> Result<std::path::PathBuf> {
-    Ok(crate::support::output_dir(test)?.join("home"))
-}
-
-/// Starts the app on a fresh profile, prefilled for `email` on `platform`.
-async fn console_for(test: &str, platform: &Platform, email: &str) -> Result<AppSession> {
-    let home = home_of(test)?;
-    let _ = std::fs::remove_dir_all(&home);
-    let env = [
-        ("SWITCHBOARD_HOME", home.display().to_string()),
-        ("SWITCHBOARD_SERVER", platform.url()),
-        ("SWITCHBOARD_EMAIL", email.to_owned()),
-        ("SWITCHBOARD_KEYRING", "off".to_owned()),
-    ]
-    .map(|(k, v)| (k.to_owned(), v));
-    AppSession::start_with(test, &env).await
-}
-
-/// Signs in through the sign-in page (the address and platform are prefilled).
-async fn sign_in(app: &AppSession) -> Result<()> {
-    app.type_into("[data-testid=sign-in-password]", DEMO_PASSWORD)
-        .await?;
-    app.click("[data-testid=sign-in-submit]").await?;
-    app.wait_for("[data-testid=queue-row]").await?;
-    Ok(())
-}
-
-/// Filters the queue down to `subject` and opens it.
-async fn open_ticket(app: &AppSession, subject: &str, id: ChannelId) -> Result<()> {
-    app.type_into("[data-testid=queue-search]", subject).await?;
-    app.click(&format!("[data-testid=queue-row][data-channel='{id}']"))
-        .await?;
-    app.wait_for(&format!("[data-testid=chat][data-channel='{id}']"))
-        .await?;
-    Ok(())
-}
-
-/// Ends the app after `outcome`, with a screenshot of the window if it failed.
-async fn finish(app: AppSession, outcome: Result<()>) -> Result<()> {
-    if outcome.is_err() {
-        let _ = app.screenshot("failure").await;
-    }
-    app.close().await?;
-    outcome
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_org_admin_works_the_queue_live_and_offline() -> Result<()> {
@@ -132,18 +86,7 @@ async fn admin_flow(
     let tray = &Tray::of(profile).await?;
 
     // The queue: acme's channels, all of them, and none of globex's.
-    let acme_ids: Vec<String> = admin
-        .channels()
-        .await?
-        .iter()
-        .map(|c| c.id.to_string())
-        .collect();
-    let globex_ids: Vec<String> = globex
-        .channels()
-        .await?
-        .iter()
-        .map(|c| c.id.to_string())
-        .collect();
+    let (acme_ids, globex_ids) = (admin.channel_ids().await?, globex.channel_ids().await?);
     ensure!(
         !globex_ids.is_empty(),
         "the demo data gives globex channels"
@@ -342,18 +285,7 @@ async fn a_user_of_two_tenants_chooses_one_at_sign_in() -> Result<()> {
     let platform = Platform::start(test).await?;
     let globex = platform.sign_in("admin@globex.test").await?;
     let acme = platform.sign_in("admin@acme.test").await?;
-    let globex_ids: Vec<String> = globex
-        .channels()
-        .await?
-        .iter()
-        .map(|c| c.id.to_string())
-        .collect();
-    let acme_ids: Vec<String> = acme
-        .channels()
-        .await?
-        .iter()
-        .map(|c| c.id.to_string())
-        .collect();
+    let (globex_ids, acme_ids) = (globex.channel_ids().await?, acme.channel_ids().await?);
     let app = console_for(test, &platform, "consultant@switchboard.test").await?;
     let outcome = async {
         // The first attempt asks which tenant, naming both.

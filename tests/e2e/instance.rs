@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use tokio::process::Command;
 
+use crate::support::console::finish;
 use crate::support::{eventually, output_dir, AppSession, Tray};
 
 const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
@@ -85,9 +86,5 @@ async fn a_second_start_of_a_profile_hands_over_and_another_profile_runs_beside(
         Ok(())
     }
     .await;
-    if outcome.is_err() {
-        let _ = app.screenshot("failure").await;
-    }
-    app.close().await?;
-    outcome
+    finish(app, outcome).await
 }

@@ -9,7 +9,8 @@ use protocol::{ChannelStatus, TicketPriority, TicketStatus};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::{eventually, output_dir, AppSession, Platform, DEMO_PASSWORD};
+use crate::support::console::{console_for, finish, home_of, open_ticket, sign_in};
+use crate::support::{eventually, Platform};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
@@ -24,26 +25,11 @@ async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
         .await?;
     let id = ticket.id;
 
-    let home = output_dir(test)?.join("home");
-    let _ = std::fs::remove_dir_all(&home);
-    let env = [
-        ("SWITCHBOARD_HOME", home.display().to_string()),
-        ("SWITCHBOARD_SERVER", platform.url()),
-        ("SWITCHBOARD_EMAIL", "admin@acme.test".to_owned()),
-        ("SWITCHBOARD_KEYRING", "off".to_owned()),
-    ]
-    .map(|(k, v)| (k.to_owned(), v));
-    let app = AppSession::start_with(test, &env).await?;
+    let home = home_of(test)?;
+    let app = console_for(test, &platform, "admin@acme.test").await?;
     let outcome = async {
-        app.type_into("[data-testid=sign-in-password]", DEMO_PASSWORD)
-            .await?;
-        app.click("[data-testid=sign-in-submit]").await?;
-        app.type_into("[data-testid=queue-search]", &subject)
-            .await?;
-        app.click(&format!("[data-testid=queue-row][data-channel='{id}']"))
-            .await?;
-        app.wait_for(&format!("[data-testid=chat][data-channel='{id}']"))
-            .await?;
+        sign_in(&app).await?;
+        open_ticket(&app, &subject, id).await?;
 
         // Reading it sends a read marker: the platform counts nothing unread for the admin.
         eventually("the read marker reaching the platform", || async {
@@ -134,9 +120,5 @@ async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
         Ok(())
     }
     .await;
-    if outcome.is_err() {
-        let _ = app.screenshot("failure").await;
-    }
-    app.close().await?;
-    outcome
+    finish(app, outcome).await
 }

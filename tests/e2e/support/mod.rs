@@ -1,6 +1,7 @@
 //! The harness of the end-to-end tests.
 
 mod app;
+pub mod console;
 mod driver;
 mod notifications;
 mod output;

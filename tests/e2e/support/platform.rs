@@ -214,6 +214,16 @@ impl Rest {
         self.get("/api/chat/channels?limit=200").await
     }
 
+    /// The ids of every channel they may see (up to 200), as the UI writes them.
+    pub async fn channel_ids(&self) -> Result<Vec<String>> {
+        Ok(self
+            .channels()
+            .await?
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect())
+    }
+
     /// One channel.
     pub async fn channel(&self, id: ChannelId) -> Result<Channel> {
         self.get(&format!("/api/chat/channels/{id}")).await
