@@ -22,6 +22,8 @@ pub const EMAIL_VAR: &str = "SWITCHBOARD_EMAIL";
 pub const PROFILE_VAR: &str = "SWITCHBOARD_PROFILE";
 /// `off` keeps the refresh token out of the OS keyring (in the profile's 0600 file).
 pub const KEYRING_VAR: &str = "SWITCHBOARD_KEYRING";
+/// The file, in the profile, that keeps the window's size and place.
+const WINDOW_STATE_FILE: &str = "window-state.json";
 /// The platform URL offered when nothing else is known.
 const LOCAL_PLATFORM: &str = "http://127.0.0.1:3000";
 
@@ -49,6 +51,7 @@ pub struct Console {
     watched: Mutex<std::collections::BTreeSet<ChannelId>>,
     settings_file: SettingsFile,
     instance_id: String,
+    window_state: std::path::PathBuf,
 }
 
 /// Why the console could not open.
@@ -70,6 +73,7 @@ impl Console {
             ..EngineOptions::default()
         };
         let instance_id = instance_id(profile.dir());
+        let window_state = profile.dir().join(WINDOW_STATE_FILE);
         let engine = Engine::open(profile, options)?;
         Ok(Self {
             engine: RwLock::new(engine),
@@ -79,7 +83,14 @@ impl Console {
             watched: Mutex::new(std::collections::BTreeSet::new()),
             settings_file,
             instance_id,
+            window_state,
         })
+    }
+
+    /// Where the window's size and place are kept: in the profile, so that profiles open
+    /// side by side each come back where they were.
+    pub fn window_state_file(&self) -> &std::path::Path {
+        &self.window_state
     }
 
     /// The D-Bus name stem that keeps one app per profile: a second start of the same

@@ -11,6 +11,7 @@
 //! - `connection`: the connection line's state.
 //! - `settings`: the settings file.
 //! - `tray`: the tray icon with the unread count.
+//! - `window_place`: the window's size and place, saved as they change.
 
 mod commands;
 mod connection;
@@ -18,6 +19,7 @@ mod console;
 mod forward;
 mod settings;
 mod tray;
+mod window_place;
 
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 
@@ -54,6 +56,8 @@ pub fn init_tracing() {
 /// The app's commands and state on any Tauri runtime.
 pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> {
     let instance_id = console.instance_id().to_owned();
+    // An absolute name: the plugin joins it to the config directory, which keeps it whole.
+    let window_state = console.window_state_file().display().to_string();
     builder
         // A second start of the same profile brings the running window forward and exits.
         .plugin(
@@ -66,7 +70,12 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
                 .build(),
         )
         // The window opens where and as large as it was left.
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_filename(window_state)
+                .build(),
+        )
+        .manage(window_place::Changes::default())
         .manage(ConnectionTracker::new())
         .manage(console)
         .setup(|app| {
@@ -75,13 +84,17 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
             tauri::async_runtime::spawn(forward::run(handle));
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::Focused(focused) = event {
+        .on_window_event(|window, event| match event {
+            WindowEvent::Focused(focused) => {
                 let focused = *focused;
                 window
                     .state::<Console>()
                     .set_view(|view| view.focused = focused);
             }
+            WindowEvent::Resized(_) | WindowEvent::Moved(_) => {
+                window_place::changed(window.app_handle());
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,

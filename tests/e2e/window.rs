@@ -1,9 +1,10 @@
 //! The desktop shell: its window renders the Yew UI, the UI gets an answer from a Rust
-//! command, and an event pushed from Rust shows up on screen.
+//! command, and an event pushed from Rust shows up on screen; the window comes back as
+//! large as it was left.
 
 use anyhow::{ensure, Result};
 
-use crate::support::AppSession;
+use crate::support::{eventually, AppSession};
 
 /// The PNG signature.
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -52,4 +53,50 @@ async fn exercise_the_shell(app: &AppSession) -> Result<()> {
     ensure!(png.starts_with(PNG_MAGIC), "the screenshot is not a PNG");
     ensure!(png.len() > 2_000, "the screenshot is suspiciously small");
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_comes_back_as_large_as_it_was_left() -> Result<()> {
+    let test = "window-state";
+    let home = crate::support::output_dir(test)?.join("home");
+    let _ = std::fs::remove_dir_all(&home);
+    let env = [("SWITCHBOARD_HOME".to_owned(), home.display().to_string())];
+    let wanted = (900, 640);
+
+    let saved = home.join("default").join("window-state.json");
+    let saved_size = || -> Option<(u64, u64)> {
+        let state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&saved).ok()?).ok()?;
+        let main = state.get("main")?;
+        Some((main.get("width")?.as_u64()?, main.get("height")?.as_u64()?))
+    };
+
+    // Resized, the window's size is saved in the profile once it settles: no need to close
+    // the window first, so a crash keeps it too (the session's end kills the app).
+    let first = AppSession::start_with(test, &env).await?;
+    let resized = async {
+        first.wait_for("[data-testid=app-title]").await?;
+        first.resize(wanted.0, wanted.1).await?;
+        eventually("the new size being saved in the profile", || async {
+            Ok(saved_size() == Some((u64::from(wanted.0), u64::from(wanted.1))))
+        })
+        .await
+    }
+    .await;
+    first.close().await?;
+    resized?;
+
+    let second = AppSession::start_with(test, &env).await?;
+    let outcome = async {
+        second.wait_for("[data-testid=app-title]").await?;
+        let size = second.window_size().await?;
+        ensure!(
+            size == (u64::from(wanted.0), u64::from(wanted.1)),
+            "the window came back at {size:?}, not {wanted:?}"
+        );
+        Ok(())
+    }
+    .await;
+    second.close().await?;
+    outcome
 }

@@ -1,6 +1,6 @@
 //! The real desktop app in a WebDriver session: start it, find things, take screenshots.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -17,6 +17,8 @@ const UI_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The app's binary, built by cargo for this test.
 const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
+/// How long the app may take to open its window for a WebDriver session.
+const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A running app with its window under WebDriver control. Call [`AppSession::close`] at the
 /// end; dropping it still stops the driver, which ends the app.
@@ -24,6 +26,8 @@ const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
 pub struct AppSession {
     client: Client,
     output: PathBuf,
+    /// The app's process, stopped when the session closes.
+    app: Option<u32>,
     // Declared last: dropped after the client.
     _driver: TauriDriver,
 }
@@ -48,14 +52,18 @@ impl AppSession {
         capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
         // The driver is on loopback over plain HTTP: no TLS stack needed.
         let connector = HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(capabilities)
-            .connect(&driver.url())
+        let url = driver.url();
+        let mut builder = ClientBuilder::new(connector);
+        builder.capabilities(capabilities);
+        let client = tokio::time::timeout(SESSION_TIMEOUT, builder.connect(&url))
             .await
+            .context("the app's window did not open within 60 s (see tauri-driver.log)")?
             .context("cannot open a WebDriver session with the app")?;
+        let app = super::process::descendant_running(driver.pid(), Path::new(APP_BINARY));
         Ok(Self {
             client,
             output,
+            app,
             _driver: driver,
         })
     }
@@ -162,9 +170,24 @@ impl AppSession {
         Ok(path)
     }
 
-    /// Ends the WebDriver session (closing the app).
+    /// The window's outer size in pixels.
+    pub async fn window_size(&self) -> Result<(u64, u64)> {
+        Ok(self.client.get_window_size().await?)
+    }
+
+    /// Resizes the window.
+    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
+    /// Ends the WebDriver session, then the app (which outlives the session).
     pub async fn close(self) -> Result<()> {
-        self.client.close().await?;
+        let closed = self.client.close().await;
+        if let Some(app) = self.app {
+            super::process::stop(app).await;
+        }
+        closed?;
         Ok(())
     }
 }

@@ -54,6 +54,11 @@ impl TauriDriver {
         Ok(driver)
     }
 
+    /// The driver's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The WebDriver endpoint.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

@@ -6,6 +6,7 @@ mod driver;
 mod notifications;
 mod output;
 mod platform;
+mod process;
 mod tray;
 
 pub use app::AppSession;
