@@ -1,58 +1,154 @@
 //! `cargo xtask bench [NAME] [ARGS…]`: the benchmarks, against release builds and real
-//! databases; each writes its numbers to `crates/<crate>/benches/results/<name>.md`.
+//! databases; each writes its numbers to `<crate dir>/benches/results/<name>.md`
+//! (`crates/<crate>/…`, or `src-tauri/…` for the desktop app's).
 
 use anyhow::{bail, Result};
 
 use crate::prerequisites::{self, Purpose};
 use crate::services;
 use crate::shell::{self, step};
-use crate::workspace_root;
+use crate::{ui, workspace_root};
 
-/// Every benchmark: its name, its crate, and what it measures.
-const BENCHES: &[(&str, &str, &str)] = &[
-    (
-        "queue",
-        "server",
-        "the queue query over 10k channels, SQLite and PostgreSQL",
-    ),
-    (
-        "sockets",
-        "server",
-        "server memory per idle authenticated socket, up to 5k sockets",
-    ),
-    (
-        "sync",
-        "engine",
-        "syncing 100k messages into an empty cache",
-    ),
-    ("search", "engine", "offline search over 1M cached messages"),
+/// One benchmark.
+#[derive(Debug)]
+struct Bench {
+    /// Its `[[bench]]` name.
+    name: &'static str,
+    /// Its package.
+    package: &'static str,
+    /// Where its package keeps its benches, from the workspace root.
+    dir: &'static str,
+    /// What it measures.
+    what: &'static str,
+}
+
+/// Every benchmark.
+const BENCHES: &[Bench] = &[
+    Bench {
+        name: "queue",
+        package: "switchboard-server",
+        dir: "crates/server",
+        what: "the queue query over 10k channels, SQLite and PostgreSQL",
+    },
+    Bench {
+        name: "sockets",
+        package: "switchboard-server",
+        dir: "crates/server",
+        what: "server memory per idle authenticated socket, up to 5k sockets",
+    },
+    Bench {
+        name: "sync",
+        package: "switchboard-engine",
+        dir: "crates/engine",
+        what: "syncing 100k messages into an empty cache",
+    },
+    Bench {
+        name: "search",
+        package: "switchboard-engine",
+        dir: "crates/engine",
+        what: "offline search over 1M cached messages",
+    },
+    Bench {
+        name: "console",
+        package: "switchboard",
+        dir: "src-tauri",
+        what: "the desktop console's start to queue shown and its memory (PSS), demo data and 10k tickets",
+    },
 ];
 
 /// Runs one benchmark (with `args`) or, without a name, all of them.
 pub fn run(args: &[String]) -> Result<()> {
-    let (chosen, args): (Vec<&(&str, &str, &str)>, &[String]) = match args.first() {
-        Some(name) => match BENCHES.iter().find(|(n, _, _)| n == name) {
+    let (chosen, args): (Vec<&Bench>, &[String]) = match args.first() {
+        Some(name) => match BENCHES.iter().find(|b| b.name == name) {
             Some(bench) => (vec![bench], &args[1..]),
-            None => bail!("unknown benchmark `{name}`; there are: queue, sockets, sync, search"),
+            None => {
+                let names: Vec<&str> = BENCHES.iter().map(|b| b.name).collect();
+                bail!(
+                    "unknown benchmark `{name}`; there are: {}",
+                    names.join(", ")
+                )
+            }
         },
         None => (BENCHES.iter().collect(), args),
     };
     prerequisites::ensure(Purpose::Test)?;
-    let postgres = services::ensure_postgres()?;
-    for (name, krate, what) in chosen {
-        step(
-            &format!("{what} (crates/{krate}/benches/results/{name}.md)"),
-            || {
-                let package = format!("switchboard-{krate}");
-                shell::run(
-                    shell::command("cargo")
-                        .current_dir(workspace_root())
-                        .env(services::POSTGRES_URL_VAR, &postgres)
-                        .args(["bench", "--package", &package, "--bench", name, "--"])
-                        .args(args),
-                )
-            },
-        )?;
+    let postgres = if chosen.iter().any(|b| b.name != "console") {
+        Some(services::ensure_postgres()?)
+    } else {
+        None
+    };
+    for bench in chosen {
+        if bench.name == "console" {
+            console(args)?;
+            continue;
+        }
+        let title = format!(
+            "{} ({}/benches/results/{}.md)",
+            bench.what, bench.dir, bench.name
+        );
+        step(&title, || {
+            let mut command = shell::command("cargo");
+            command.current_dir(workspace_root());
+            if let Some(postgres) = &postgres {
+                command.env(services::POSTGRES_URL_VAR, postgres);
+            }
+            shell::run(
+                command
+                    .args([
+                        "bench",
+                        "--package",
+                        bench.package,
+                        "--bench",
+                        bench.name,
+                        "--",
+                    ])
+                    .args(args),
+            )
+        })?;
     }
     Ok(())
+}
+
+/// The desktop console's benchmark: the app as shipped (release, `custom-protocol`, the UI
+/// built into it), the release server beside it, run under Xvfb and a private D-Bus session.
+fn console(args: &[String]) -> Result<()> {
+    const CARGO_ARGS: &[&str] = &[
+        "bench",
+        "--package",
+        "switchboard",
+        "--features",
+        "custom-protocol",
+        "--bench",
+        "console",
+    ];
+    ui::build()?;
+    step(
+        "building the release app and server (about 15 min cold)",
+        || {
+            shell::run(shell::command("cargo").args([
+                "build",
+                "--release",
+                "--package",
+                "switchboard-server",
+                "--bin",
+                "switchboard-server",
+            ]))?;
+            shell::run(shell::command("cargo").args(CARGO_ARGS).arg("--no-run"))
+        },
+    )?;
+    step(
+        "the desktop console's start and memory, under Xvfb (src-tauri/benches/results/console.md)",
+        || {
+            shell::run(
+                shell::command("xvfb-run")
+                    .arg("--auto-servernum")
+                    .arg(shell::XVFB_SERVER_ARGS)
+                    .args(["dbus-run-session", "--", "cargo"])
+                    .args(CARGO_ARGS)
+                    .arg("--")
+                    .args(args)
+                    .env("NO_AT_BRIDGE", "1"),
+            )
+        },
+    )
 }

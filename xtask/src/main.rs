@@ -33,7 +33,8 @@ commands:
   services  start PostgreSQL and Redis for the tests and print their URLs
   test      run every check and test (fmt, clippy, unit, integration, end-to-end)
   bench     run the benchmarks (release builds) and write their results files
-            (`bench queue|sockets|sync|search` for one; arguments after the name go to it)
+            (`bench queue|sockets|sync|search|console` for one; arguments after the name
+            go to it)
 ";
 
 fn main() -> ExitCode {
