@@ -209,7 +209,11 @@ async fn admin_flow(
     // Offline: the banner, the history still readable and searchable, a message queued;
     // back online, it arrives exactly once.
     open_ticket(app, &format!("Printer jam {tag}"), other).await?;
-    // Reading it takes its messages off the tray's count.
+    // Reading it sends its read marker, and takes its messages off the tray's count.
+    eventually("the read marker reaching the platform", || async {
+        Ok(admin.channel(other).await?.unread_count == 0)
+    })
+    .await?;
     let unread_after = tray_agrees(tray, &admin).await?;
     ensure!(
         unread_after + other_unread <= unread_before,

@@ -24,6 +24,10 @@ async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
         .create_ticket(&subject, "Door 4 refuses every badge.")
         .await?;
     let id = ticket.id;
+    ensure!(
+        admin.channel(id).await?.unread_count >= 1,
+        "alice's first message is unread for the admin before the console opens it"
+    );
 
     let home = home_of(test)?;
     let app = console_for(test, &platform, "admin@acme.test").await?;
