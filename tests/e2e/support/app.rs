@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -68,14 +69,38 @@ impl AppSession {
         })
     }
 
-    /// Waits until an element matches `css`, and returns it.
+    /// Waits until an element matches `css`, and returns it. An element re-rendered while
+    /// it is being found is looked for again.
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
-        self.client
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css(css))
+        self.on_element(css, |element| async move { Ok(element) })
             .await
-            .with_context(|| format!("nothing matched `{css}` within {UI_TIMEOUT:?}"))
+    }
+
+    /// Runs `action` on the element matching `css` once it shows, again on a fresh match
+    /// when a re-render makes the element stale midway (the UI re-renders on live events).
+    async fn on_element<T, F, Fut>(&self, css: &str, action: F) -> Result<T>
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CmdError>>,
+    {
+        let deadline = std::time::Instant::now() + UI_TIMEOUT;
+        loop {
+            let outcome = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => action(element).await,
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok(done) => return Ok(done),
+                Err(error) if error.is_no_such_element() || error.is_stale_element_reference() => {
+                    anyhow::ensure!(
+                        std::time::Instant::now() < deadline,
+                        "nothing matched `{css}` within {UI_TIMEOUT:?} ({error})"
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(error) => return Err(error).with_context(|| format!("on `{css}`")),
+            }
+        }
     }
 
     /// The element matching `css` now.
@@ -148,17 +173,18 @@ impl AppSession {
     /// would keep its old text and put it back on the next render), then type.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
-        let field = self.wait_for(css).await?;
-        field.clear().await?;
-        field.send_keys(SELECT_ALL_AND_DELETE).await?;
-        field.send_keys(text).await?;
-        Ok(())
+        self.on_element(css, |field| async move {
+            field.clear().await?;
+            field.send_keys(SELECT_ALL_AND_DELETE).await?;
+            field.send_keys(text).await
+        })
+        .await
     }
 
     /// Clicks the element matching `css` once it shows.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css).await?.click().await?;
-        Ok(())
+        self.on_element(css, |element| async move { element.click().await })
+            .await
     }
 
     /// Saves a screenshot of the window as `<name>.png` in the test's output folder, and

@@ -23,6 +23,7 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct TauriDriver {
     child: Child,
     port: u16,
+    native_port: u16,
 }
 
 impl TauriDriver {
@@ -49,7 +50,11 @@ impl TauriDriver {
             .context(
                 "cannot start tauri-driver; `cargo xtask test` installs it (cargo install tauri-driver)",
             )?;
-        let mut driver = Self { child, port };
+        let mut driver = Self {
+            child,
+            port,
+            native_port,
+        };
         driver.wait_until_listening()?;
         Ok(driver)
     }
@@ -64,17 +69,22 @@ impl TauriDriver {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Waits until tauri-driver and the WebKitWebDriver it starts both listen: a session
+    /// asked for before the second listens fails (`client error (Connect)`).
     fn wait_until_listening(&mut self) -> Result<()> {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            let listening = |port: u16| TcpStream::connect(("127.0.0.1", port)).is_ok();
+            if listening(self.port) && listening(self.native_port) {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait()? {
                 bail!("tauri-driver exited before listening ({status}); see tauri-driver.log");
             }
             if Instant::now() > deadline {
-                bail!("tauri-driver did not listen within {START_TIMEOUT:?}");
+                bail!(
+                    "tauri-driver and WebKitWebDriver did not both listen within {START_TIMEOUT:?}"
+                );
             }
             std::thread::sleep(Duration::from_millis(25));
         }
