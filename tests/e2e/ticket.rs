@@ -3,7 +3,7 @@
 //! the platform, the channel muted, resolved, reopened and archived behind a confirmation.
 //! Each step is checked on the platform through its REST API, or on screen.
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use protocol::events::name as events;
 use protocol::{ChannelStatus, TicketPriority, TicketStatus};
 use serde_json::json;
@@ -11,6 +11,13 @@ use uuid::Uuid;
 
 use crate::support::console::{console_for, finish, home_of, open_ticket, sign_in};
 use crate::support::{eventually, Platform};
+
+/// `work`, failing after 15 s with what it was waiting for.
+async fn within<T>(what: &str, work: impl std::future::Future<Output = T>) -> Result<T> {
+    tokio::time::timeout(std::time::Duration::from_secs(15), work)
+        .await
+        .with_context(|| format!("{what}: nothing within 15 s"))
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
@@ -60,28 +67,29 @@ async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
         .await?;
 
         // Alice types on her own socket: the console says so, then stops saying it.
-        let mut socket = alice.socket().await?;
-        socket
-            .emit_with_ack(events::JOIN_CHANNEL, json!({ "channelId": id }))
-            .await?;
-        socket
-            .emit_with_ack(events::TYPING, json!({ "channelId": id }))
-            .await?;
+        let mut socket = within("alice's socket connecting", alice.socket()).await??;
+        within(
+            "alice joining the room",
+            socket.emit_with_ack(events::JOIN_CHANNEL, json!({ "channelId": id })),
+        )
+        .await??;
+        within(
+            "alice's typing acknowledged",
+            socket.emit_with_ack(events::TYPING, json!({ "channelId": id })),
+        )
+        .await??;
         app.wait_for_text("[data-testid=typing]", "Alice Archer is typing")
             .await?;
-        socket
-            .emit_with_ack(events::STOP_TYPING, json!({ "channelId": id }))
-            .await?;
+        within(
+            "alice's stop acknowledged",
+            socket.emit_with_ack(events::STOP_TYPING, json!({ "channelId": id })),
+        )
+        .await??;
         eventually("the typing line clearing", || async {
-            Ok(app
-                .find("[data-testid=typing]")
-                .await?
-                .text()
-                .await?
-                .is_empty())
+            Ok(app.texts_of_all("[data-testid=typing]").await? == [""])
         })
         .await?;
-        socket.close().await?;
+        within("alice's socket closing", socket.close()).await??;
 
         // Muting is saved with the profile's settings, and the button says so.
         app.click("[data-testid=mute]").await?;
