@@ -169,12 +169,11 @@ impl AppSession {
     }
 
     /// Replaces what the element matching `css` holds with `text`, as a user would: select
-    /// all and delete (WebDriver's clear fires no input event, so a controlled field's state
-    /// would keep its old text and put it back on the next render), then type.
+    /// all and delete, then type. (WebDriver's clear fires no input event: a controlled
+    /// field's state would keep its old text and a re-render would put it back.)
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
         self.on_element(css, |field| async move {
-            field.clear().await?;
             field.send_keys(SELECT_ALL_AND_DELETE).await?;
             field.send_keys(text).await
         })

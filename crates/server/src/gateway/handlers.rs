@@ -21,8 +21,11 @@ use super::session::SocketSession;
 use super::{rooms, GatewayState};
 use crate::error::ApiError;
 
-/// Registers the event handlers of a socket that passed the handshake.
-pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
+/// Registers the event handlers of a socket that passed the handshake. Called by the
+/// handshake middleware, before socketioxide answers CONNECT: its connect handler runs in a
+/// spawned task after that answer, so handlers registered there could miss an event the client
+/// sends at once (it would be dropped unanswered).
+pub fn register<A: Adapter>(socket: &SocketRef<A>) {
     socket.on(names::JOIN_CHANNEL, join_channel::<A>);
     socket.on(names::LEAVE_CHANNEL, leave_channel::<A>);
     socket.on(names::SEND_MESSAGE, send_message::<A>);
@@ -30,6 +33,12 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
     socket.on(names::STOP_TYPING, stop_typing::<A>);
     socket.on(names::MARK_READ, mark_read::<A>);
     socket.on_disconnect(on_disconnect::<A>);
+}
+
+/// The namespace's connect handler: the socket is ready (its handlers are registered by the
+/// handshake).
+pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
+    tracing::debug!(socket = %socket.id, "socket connected");
 }
 
 async fn on_disconnect<A: Adapter>(socket: SocketRef<A>) {

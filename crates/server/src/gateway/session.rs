@@ -135,6 +135,7 @@ pub async fn authenticate<A: Adapter>(
     socket.join(rooms::of_actor(&session.actor));
     tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket signed in");
     socket.extensions.insert(session);
+    super::handlers::register(&socket);
     Ok(())
 }
 
