@@ -16,7 +16,7 @@
 //! switchboard --features custom-protocol --bench console -- [--runs N] [--tickets N]
 //! [--out FILE]`). Writes `src-tauri/benches/results/console.md`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -303,57 +303,10 @@ async fn fill_profile(home: &Path, base: &str) -> Result<usize> {
 // ---------------------------------------------------------------------------------------
 // Processes
 
-/// A process as `/proc/PID/stat` tells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stat {
-    ppid: i32,
-    state: char,
-    /// Clock ticks after boot: with the pid, it names one process (pids are reused).
-    start: u64,
-}
-
-fn stat(pid: i32) -> Option<Stat> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The name (field 2) is in parentheses and may hold anything; fields follow the last ')'.
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Some(Stat {
-        state: fields.first()?.chars().next()?,
-        ppid: fields.get(1)?.parse().ok()?,
-        start: fields.get(19)?.parse().ok()?,
-    })
-}
-
-/// `pid` and all its descendants now, with their start times.
-fn process_tree(pid: i32) -> Result<Vec<(i32, u64)>> {
-    let mut children: HashMap<i32, Vec<(i32, u64)>> = HashMap::new();
-    for entry in std::fs::read_dir("/proc").context("cannot list /proc")? {
-        let Ok(entry) = entry else { continue };
-        let Some(child) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
-            continue;
-        };
-        if let Some(stat) = stat(child) {
-            children
-                .entry(stat.ppid)
-                .or_default()
-                .push((child, stat.start));
-        }
-    }
-    let root = stat(pid).with_context(|| format!("process {pid} is gone"))?;
-    let mut tree = vec![(pid, root.start)];
-    let mut next = 0;
-    while next < tree.len() {
-        let (parent, _) = tree[next];
-        tree.extend(children.get(&parent).into_iter().flatten().copied());
-        next += 1;
-    }
-    Ok(tree)
-}
-
-/// Whether the process `pid` that started at `start` still runs (a zombie does not).
-fn alive(pid: i32, start: u64) -> bool {
-    stat(pid).is_some_and(|s| s.start == start && s.state != 'Z')
-}
+// `stat`, `process_tree` and `alive`: the reading of `/proc` the end-to-end harness uses too.
+#[path = "../../tests/e2e/support/procfs.rs"]
+mod procfs;
+use procfs::{alive, process_tree};
 
 /// A process's program name: argv\[0\]'s file name, else its `comm`.
 fn program_name(pid: i32) -> String {

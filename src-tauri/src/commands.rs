@@ -15,8 +15,6 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use crate::connection::ConnectionTracker;
 use crate::console::{self, Console};
 
-/// The most cached channels the queue holds (the UI renders only what is visible).
-const QUEUE_LIMIT: u32 = 50_000;
 /// The most messages one history page holds.
 const PAGE_LIMIT: u32 = 200;
 
@@ -135,17 +133,7 @@ pub async fn sign_out<R: Runtime>(app: AppHandle<R>, console: State<'_, Console>
 /// Every cached channel the user may see, newest activity first.
 #[tauri::command]
 pub async fn queue(console: State<'_, Console>) -> Answer<Vec<Channel>> {
-    let filter = engine::cache::channels::QueueFilter {
-        limit: Some(QUEUE_LIMIT),
-        ..Default::default()
-    };
-    console
-        .engine
-        .read()
-        .await
-        .queue(filter)
-        .await
-        .map_err(coded)
+    console.cached_queue().await.map_err(coded)
 }
 
 /// A channel and a page of its cached history.

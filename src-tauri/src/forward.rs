@@ -96,20 +96,10 @@ fn changes_unread(change: &Change) -> bool {
 /// Every cached channel, newest activity first (none when the cache cannot be read, which
 /// is logged).
 async fn cached_queue(console: &Console) -> Vec<protocol::Channel> {
-    let filter = channels::QueueFilter {
-        limit: Some(u32::MAX),
-        ..Default::default()
-    };
-    console
-        .engine
-        .read()
-        .await
-        .queue(filter)
-        .await
-        .unwrap_or_else(|error| {
-            tracing::warn!(%error, "cannot read the cached queue");
-            Vec::new()
-        })
+    console.cached_queue().await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the cached queue");
+        Vec::new()
+    })
 }
 
 /// Follows the rooms of the most recently active channels of `queue` that are not archived.

@@ -23,18 +23,30 @@ const QUIT: &str = "quit";
 /// The badge's colour (RGBA), the same red as the queue's unread badges.
 const BADGE: [u8; 4] = [0xd9, 0x30, 0x25, 0xff];
 
-/// The unread count the tray shows now (`None` before the first count).
-#[derive(Debug, Default)]
+/// The tray's icon, decoded once, and the unread count it shows now (`None` before the
+/// first count).
+#[derive(Debug)]
 pub struct TrayState {
+    icon: Image<'static>,
     shown: Mutex<Option<u32>>,
 }
 
 /// Puts the icon in the tray. A desktop without a tray (or without the appindicator
 /// library) gets none, which is logged: the console works the same without it.
 pub fn create<R: Runtime>(app: &AppHandle<R>) {
-    app.manage(TrayState::default());
+    let icon = match Image::from_bytes(ICON) {
+        Ok(icon) => icon,
+        Err(error) => {
+            tracing::warn!(%error, "no tray icon: its image does not decode");
+            return;
+        }
+    };
     // The appindicator library is loaded when first used and panics when it is missing.
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app)));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app, icon.clone())));
+    app.manage(TrayState {
+        icon,
+        shown: Mutex::new(None),
+    });
     match built {
         Ok(Ok(_)) => {}
         Ok(Err(error)) => tracing::warn!(%error, "no tray icon"),
@@ -42,12 +54,12 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
+fn build<R: Runtime>(app: &AppHandle<R>, icon: Image<'static>) -> tauri::Result<TrayIcon<R>> {
     let show = MenuItem::with_id(app, SHOW, "Show Switchboard", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, QUIT, "Quit Switchboard", true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&show, &quit])?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(Image::from_bytes(ICON)?)
+        .icon(icon)
         .tooltip("Switchboard")
         .menu(&menu)
         .show_menu_on_left_click(false)
@@ -122,9 +134,9 @@ fn show<R: Runtime>(app: &AppHandle<R>, unread: u32) {
         return;
     };
     let result = (|| {
-        let plain = Image::from_bytes(ICON)?;
+        let plain = &state.icon;
         let icon = if unread == 0 {
-            plain
+            plain.clone()
         } else {
             let badged = with_badge(plain.rgba(), plain.width(), plain.height());
             Image::new_owned(badged, plain.width(), plain.height())

@@ -51,9 +51,10 @@ async fn a_second_start_of_a_profile_hands_over_and_another_profile_runs_beside(
             .context("the running app holds its profile's name")?;
 
         // The same profile again: it hands over and exits at once, successfully.
-        let second = start_directly(&env, &output.join("second-start.log"))?
-            .status()
-            .await?;
+        let second = start_directly(&env, &output.join("second-start.log"))?.status();
+        let second = tokio::time::timeout(Duration::from_secs(30), second)
+            .await
+            .context("the second start of the profile did not hand over and exit within 30 s")??;
         ensure!(second.success(), "the second start exited with {second}");
         let first_log = output.join("tauri-driver.log");
         eventually("the running app hearing of the second start", || async {

@@ -28,7 +28,7 @@ pub struct AppSession {
     client: Client,
     output: PathBuf,
     /// The app's process, stopped when the session closes.
-    app: Option<u32>,
+    app: Option<super::process::Process>,
     // Declared last: dropped after the client.
     _driver: TauriDriver,
 }

@@ -7,6 +7,7 @@ mod notifications;
 mod output;
 mod platform;
 mod process;
+mod procfs;
 mod tray;
 
 pub use app::AppSession;
