@@ -3,8 +3,9 @@
 
 use std::future::Future;
 
+use protocol::console::OutboxState;
 use protocol::error::CodedError;
-use protocol::ipc::{ChannelPageRequest, SignInOutcome};
+use protocol::ipc::{ActRequest, ChannelAction, ChannelPageRequest, SignInOutcome};
 use protocol::{ChannelId, MessageId};
 
 use crate::ipc;
@@ -107,4 +108,37 @@ pub async fn sign_in(
         enter(state).await?;
     }
     Ok(outcome)
+}
+
+/// Runs `action` on `channel` and reports the outcome in words.
+pub fn run_action(
+    state: &AppContext,
+    channel: ChannelId,
+    action: ChannelAction,
+    done: &'static str,
+) {
+    let state2 = state.clone();
+    spawn(state, async move {
+        let item = ipc::act(&ActRequest {
+            channel_id: channel,
+            action,
+        })
+        .await?;
+        let word = match item.state {
+            OutboxState::Sent => done.to_owned(),
+            OutboxState::Queued | OutboxState::Sending => {
+                format!("Offline: queued — {} when back online", done.to_lowercase())
+            }
+            OutboxState::NeedsReview => {
+                "Not applied: the ticket changed meanwhile; see the outbox".to_owned()
+            }
+            OutboxState::Failed => format!(
+                "Refused: {}",
+                item.last_error
+                    .unwrap_or_else(|| "the platform said no".to_owned())
+            ),
+        };
+        state2.dispatch(Action::Notice(word));
+        load_outbox(state2).await
+    });
 }

@@ -2,53 +2,18 @@
 //! on it: each opens its dialog, shows progress, then the result or the error; offline,
 //! the action is queued and says so.
 
-use protocol::console::OutboxState;
-use protocol::ipc::{ActRequest, ChannelAction};
+use protocol::ipc::ChannelAction;
 use protocol::rest::UpdateTicketRequest;
 use protocol::{Channel, ChatAction, TicketPriority, TicketStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::dialogs::{ActionDialog, Dialog};
-use crate::effects;
-use crate::ipc;
+use crate::effects::{self, run_action};
 use crate::logic::format::label;
 use crate::logic::permissions::offered;
 use crate::logic::queue::participant_name;
-use crate::state::{Action, AppContext};
-
-/// Runs `action` on `channel` and reports the outcome in words.
-pub fn run_action(
-    state: &AppContext,
-    channel: protocol::ChannelId,
-    action: ChannelAction,
-    done: &'static str,
-) {
-    let state2 = state.clone();
-    effects::spawn(state, async move {
-        let item = ipc::act(&ActRequest {
-            channel_id: channel,
-            action,
-        })
-        .await?;
-        let word = match item.state {
-            OutboxState::Sent => done.to_owned(),
-            OutboxState::Queued | OutboxState::Sending => {
-                format!("Offline: queued — {} when back online", done.to_lowercase())
-            }
-            OutboxState::NeedsReview => {
-                "Not applied: the ticket changed meanwhile; see the outbox".to_owned()
-            }
-            OutboxState::Failed => format!(
-                "Refused: {}",
-                item.last_error
-                    .unwrap_or_else(|| "the platform said no".to_owned())
-            ),
-        };
-        state2.dispatch(Action::Notice(word));
-        effects::load_outbox(state2).await
-    });
-}
+use crate::state::AppContext;
 
 /// Props of [`Details`].
 #[derive(Debug, Properties, PartialEq)]

@@ -1,0 +1,28 @@
+//! The list of keyboard shortcuts.
+
+use yew::prelude::*;
+
+/// The keyboard shortcuts, as the list shows them.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("j / k", "Next / previous ticket"),
+    ("Enter", "Open the highlighted ticket"),
+    ("/", "Filter the queue (Enter there searches the history)"),
+    ("n", "New ticket"),
+    ("r", "Reply: focus the composer"),
+    ("Escape", "Close a dialog"),
+    ("?", "This list"),
+];
+
+#[function_component(Shortcuts)]
+pub(super) fn shortcuts() -> Html {
+    html! {
+        <>
+            <h2 class="dialog__title">{ "Keyboard shortcuts" }</h2>
+            <dl class="shortcuts" data-testid="shortcuts">
+                { for SHORTCUTS.iter().map(|(keys, what)| html! {
+                    <><dt><kbd>{ *keys }</kbd></dt><dd>{ *what }</dd></>
+                }) }
+            </dl>
+        </>
+    }
+}
