@@ -1,7 +1,8 @@
 //! [`Engine`]: the one object a front drives. It opens a profile's cache (offline or not),
-//! signs in and out, catches up, flushes the outbox, and reads everything from the cache.
+//! signs in and out, catches up, wakes the outbox's owner, and reads everything from the
+//! cache.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use protocol::validate::Validate;
 use protocol::{Channel, ChannelId, Message, Secret, TenantId};
@@ -13,7 +14,7 @@ use crate::cache::{channels, messages, search, Cache};
 use crate::changes::{Change, Changes};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
-use crate::outbox::{self, FlushReport};
+use crate::outbox::{FlushReport, OutboxHandle, OutboxTask};
 use crate::profile::{Profile, SessionRecord};
 use crate::realtime::Realtime;
 use crate::session::Session;
@@ -46,6 +47,9 @@ pub struct Engine {
     session: Option<Arc<Session>>,
     changes: Changes,
     options: EngineOptions,
+    /// The one task that drains the outbox for the session, started on first use and
+    /// stopped (dropped) on sign-in, sign-out and when the engine goes.
+    outbox_owner: Mutex<Option<OutboxTask>>,
 }
 
 /// What `send` did with a message.
@@ -76,6 +80,7 @@ impl Engine {
             session,
             changes: Changes::default(),
             options,
+            outbox_owner: Mutex::new(None),
         })
     }
 
@@ -90,12 +95,41 @@ impl Engine {
         let session = self.session.clone().ok_or_else(|| {
             Error::Unauthorized("this profile is not signed in; run login".to_owned())
         })?;
+        let outbox = self.outbox_handle()?;
         Ok(Realtime::start(
             session,
             self.cache.clone(),
             self.changes.clone(),
             self.options.sync_batch,
+            outbox,
         ))
+    }
+
+    /// The outbox's owner for this session (started now if it is not running): wake it, or
+    /// wait for it to drain. It is the only thing that sends the outbox. Must run inside
+    /// the tokio runtime.
+    pub fn outbox_handle(&self) -> Result<OutboxHandle> {
+        let session = self.session.clone().ok_or_else(|| {
+            Error::Unauthorized("this profile is not signed in; run login".to_owned())
+        })?;
+        let mut owner = self
+            .outbox_owner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // A task that ended (it only does if it panicked) is replaced.
+        if owner.as_ref().is_some_and(OutboxTask::is_finished) {
+            *owner = None;
+        }
+        let task = owner.get_or_insert_with(|| OutboxTask::start(session, self.cache.clone()));
+        Ok(task.handle())
+    }
+
+    /// Stops the outbox's owner (it sends as a session that is about to change).
+    fn stop_outbox_owner(&mut self) {
+        *self
+            .outbox_owner
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// The profile.
@@ -125,6 +159,7 @@ impl Engine {
         tenant: Option<TenantId>,
     ) -> Result<SessionRecord> {
         let before = self.profile.session()?;
+        self.stop_outbox_owner();
         let session = Session::login(
             &self.profile,
             self.credentials.clone(),
@@ -154,6 +189,7 @@ impl Engine {
 
     /// Signs out (the cache stays readable).
     pub async fn logout(&mut self) -> Result<()> {
+        self.stop_outbox_owner();
         match self.session.take() {
             Some(session) => session.logout(&self.profile).await,
             None => Ok(()),
@@ -164,7 +200,7 @@ impl Engine {
     /// the error says so.
     pub async fn sync(&self) -> Result<(FlushReport, SyncReport)> {
         let session = self.session()?;
-        let flushed = outbox::flush(session, &self.cache).await?;
+        let flushed = self.outbox_handle()?.drain().await?;
         if flushed.remaining > 0 {
             return Err(Error::Offline(format!(
                 "{} queued item(s) wait for the platform",
@@ -399,7 +435,7 @@ impl Engine {
 
     async fn flush_and_report(&self, id: uuid::Uuid) -> Result<Sent> {
         self.changes.send(Change::Outbox);
-        let flushed = outbox::flush(self.session()?, &self.cache).await;
+        let flushed = self.outbox_handle()?.drain().await;
         self.changes.send(Change::Outbox);
         let item = self
             .cache

@@ -93,6 +93,31 @@ impl Error {
         CodedError::new(code, self.to_string())
     }
 
+    /// The same failure as a new value, for handing one outcome to several waiters (the
+    /// outbox's drains). Causes that cannot be copied (a cache or file error) keep their
+    /// message as `Local`, which the front treats alike.
+    pub(crate) fn replica(&self) -> Self {
+        match self {
+            Self::Offline(why) => Self::Offline(why.clone()),
+            Self::Unauthorized(why) => Self::Unauthorized(why.clone()),
+            Self::Refused { code, message } => Self::Refused {
+                code: *code,
+                message: message.clone(),
+            },
+            Self::Forbidden(why) => Self::Forbidden(why.clone()),
+            Self::NotFound(why) => Self::NotFound(why.clone()),
+            Self::Invalid { fields } => Self::Invalid {
+                fields: fields.clone(),
+            },
+            Self::Conflict(why) => Self::Conflict(why.clone()),
+            Self::RateLimited { retry_after } => Self::RateLimited {
+                retry_after: *retry_after,
+            },
+            Self::Server(why) => Self::Server(why.clone()),
+            Self::Cache(_) | Self::Io { .. } | Self::Local(_) => Self::Local(self.to_string()),
+        }
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
             context: context.into(),

@@ -12,7 +12,8 @@
 //! - [`cache`]: the local SQLite store that everything shown is read from, with full-text
 //!   search.
 //! - [`sync`]: catching up through `/api/chat/sync`.
-//! - [`outbox`]: messages and actions, persisted first, sent exactly once and in order.
+//! - [`outbox`]: messages and actions, persisted first, sent exactly once and in order by
+//!   one task per engine (its owner) that everything else only wakes.
 //! - [`realtime`]: the reconnecting Socket.IO client over the protocol's frame codec.
 //! - [`changes`]: the one typed stream of changes to the front.
 //! - [`notify`]: the pure policy of what notifies (and bursts grouped), and the notifier.

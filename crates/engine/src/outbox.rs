@@ -6,6 +6,9 @@
 //! limited, 5xx) leave it queued and stop the flush; permanent ones park it as failed with
 //! the reason; an action whose channel changed since it was made (someone else resolved or
 //! reassigned it) is parked for review instead of being applied blindly.
+//!
+//! `flush` is run by one task only, the outbox's owner ([`owner`]); everything else wakes
+//! that task and, where it needs the outcome, waits for it.
 
 use protocol::rest::SendMessageRequest;
 use protocol::Channel;
@@ -14,6 +17,10 @@ use crate::cache::outbox::{self as rows, OutboxItem, OutboxState, Work};
 use crate::cache::{channels, messages, Cache};
 use crate::error::{Error, Result};
 use crate::session::Session;
+
+pub mod owner;
+
+pub use owner::{OutboxHandle, OutboxTask};
 
 /// What a flush did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -124,7 +131,10 @@ enum Performed {
 
 /// Sends what the outbox holds, oldest first, until it is empty or the platform cannot be
 /// reached. Returns the tally; an `Unauthorized` stops it with that error.
-pub async fn flush(session: &Session, cache: &Cache) -> Result<FlushReport> {
+///
+/// Only the owner ([`OutboxTask`]) calls this: two flushes at once could both take the
+/// same action and apply it twice.
+pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushReport> {
     let mut report = FlushReport::default();
     let pending = cache.read(rows::pending).await?;
     let total = pending.len() as u32;

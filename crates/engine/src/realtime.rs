@@ -1,7 +1,8 @@
 //! The real-time client: Socket.IO v5 over a WebSocket (tokio-tungstenite and the
 //! protocol's frame codec), kept alive for as long as the front wants it.
 //!
-//! On every (re)connect it first sends what the outbox holds and catches up through sync,
+//! On every (re)connect it first has the outbox's owner send what the outbox holds (and
+//! waits for it), then catches up through sync,
 //! then joins the rooms the front asked for again, so nothing that happened while it was
 //! away is missed and nothing is applied twice (the cache stores each message once). It
 //! reconnects with exponential backoff and full jitter, with a fresh token each time; an
@@ -25,8 +26,9 @@ use tokio::sync::mpsc;
 use crate::cache::{channels, messages, Cache};
 use crate::changes::{Change, Changes};
 use crate::error::{Error, Result};
+use crate::outbox::OutboxHandle;
 use crate::session::Session;
-use crate::{outbox, sync};
+use crate::sync;
 
 pub mod socket;
 
@@ -55,10 +57,16 @@ pub struct Realtime {
 
 impl Realtime {
     /// Starts keeping a connection for `session`, writing what arrives into `cache` and
-    /// announcing it on `changes`.
-    pub fn start(session: Arc<Session>, cache: Cache, changes: Changes, sync_batch: u32) -> Self {
+    /// announcing it on `changes`; on each (re)connect `outbox`'s owner drains it first.
+    pub fn start(
+        session: Arc<Session>,
+        cache: Cache,
+        changes: Changes,
+        sync_batch: u32,
+        outbox: OutboxHandle,
+    ) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(session, cache, changes, receiver, sync_batch));
+        let task = tokio::spawn(run(session, cache, changes, receiver, sync_batch, outbox));
         Self {
             commands,
             task: Some(task),
@@ -137,6 +145,7 @@ async fn run(
     changes: Changes,
     mut commands: mpsc::UnboundedReceiver<Command>,
     sync_batch: u32,
+    outbox: OutboxHandle,
 ) {
     let mut joined: BTreeSet<ChannelId> = BTreeSet::new();
     let mut backoff = Backoff::new();
@@ -145,7 +154,7 @@ async fn run(
         let outcome = match connect(&session).await {
             Ok(mut socket) => {
                 backoff.reset();
-                match catch_up(&session, &cache, &changes, sync_batch).await {
+                match catch_up(&session, &cache, &changes, sync_batch, &outbox).await {
                     Ok(()) => {
                         for channel in &joined {
                             let _ = socket
@@ -213,14 +222,16 @@ async fn run(
     }
 }
 
-/// Sends the outbox and pulls what changed, announcing it.
+/// Has the outbox sent (waiting for its owner's drain), then pulls what changed,
+/// announcing it.
 async fn catch_up(
     session: &Session,
     cache: &Cache,
     changes: &Changes,
     sync_batch: u32,
+    outbox: &OutboxHandle,
 ) -> Result<()> {
-    let flushed = outbox::flush(session, cache).await?;
+    let flushed = outbox.drain().await?;
     if flushed.sent + flushed.failed + flushed.needs_review > 0 {
         changes.send(Change::Outbox);
     }

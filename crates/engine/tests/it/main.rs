@@ -4,6 +4,7 @@
 //! - `support`: a restartable server, engine profiles in temp dirs, REST helpers.
 //! - `sync`: an engine offline through 1,000 messages and 50 actions catches up exactly.
 //! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
+//! - `owner`: concurrent wake-ups of the outbox's one owner apply a queued action once.
 //! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
 //! - `notify`: the notification policy as a table; one notice through a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
@@ -15,6 +16,7 @@ mod interop;
 mod notify;
 mod offline;
 mod outbox;
+mod owner;
 mod realtime;
 mod support;
 mod sync;
