@@ -1,9 +1,9 @@
 //! The commands the UI invokes. Each takes and returns `protocol` types and fails with a
-//! [`CodedError`] the UI can show; the engine does the work.
+//! [`CommandError`] (a `CodedError` the UI can show, logged once); the engine does the work.
 
 use engine::cache::outbox::Work;
 use protocol::console::{OutboxItem, SearchHit};
-use protocol::error::{CodedError, ErrorCode};
+use protocol::error::CodedError;
 use protocol::ipc::{
     name, ActRequest, AppInfo, ChannelAction, ChannelPage, ChannelPageRequest, Settings, SignIn,
     SignInOutcome, Startup,
@@ -14,15 +14,10 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::connection::ConnectionTracker;
 use crate::console::{self, Console};
+use crate::error::{Answer, CommandError};
 
 /// The most messages one history page holds.
 const PAGE_LIMIT: u32 = 200;
-
-type Answer<T> = Result<T, CodedError>;
-
-fn coded(error: engine::Error) -> CodedError {
-    error.coded()
-}
 
 /// The app's name and version.
 #[tauri::command]
@@ -49,10 +44,9 @@ pub fn check_connection<R: Runtime>(
 ) -> Answer<()> {
     let report = tracker.check();
     app.emit(name::CONNECTION_STATE, &report).map_err(|error| {
-        CodedError::new(
-            ErrorCode::Internal,
-            format!("cannot tell the window the connection state: {error}"),
-        )
+        CommandError::internal(format!(
+            "cannot tell the window the connection state: {error}"
+        ))
     })
 }
 
@@ -80,14 +74,16 @@ pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<Sig
         return Err(CodedError::invalid(vec![protocol::FieldError::new(
             "server",
             "give the platform's address, starting with http:// or https://",
-        )]));
+        )])
+        .into());
     }
     let email = request.email.trim().to_owned();
     if email.is_empty() {
         return Err(CodedError::invalid(vec![protocol::FieldError::new(
             "email",
             "give your sign-in address",
-        )]));
+        )])
+        .into());
     }
     console.go_dark().await;
     let mut engine = console.engine.write().await;
@@ -106,17 +102,13 @@ pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<Sig
             if !tenants.is_empty() {
                 return Ok(SignInOutcome::ChooseTenant { tenants });
             }
-            return Err(CodedError::invalid(fields));
+            return Err(CodedError::invalid(fields).into());
         }
-        Err(error) => return Err(coded(error)),
+        Err(error) => return Err(error.into()),
     }
     let engine = engine.downgrade();
-    let session = console::signed_in(&engine).ok_or_else(|| {
-        CodedError::new(
-            ErrorCode::Internal,
-            "signed in, but no session was recorded",
-        )
-    })?;
+    let session = console::signed_in(&engine)
+        .ok_or_else(|| CommandError::internal("signed in, but no session was recorded"))?;
     console.go_live(&engine);
     Ok(SignInOutcome::SignedIn { session })
 }
@@ -125,15 +117,15 @@ pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<Sig
 #[tauri::command]
 pub async fn sign_out<R: Runtime>(app: AppHandle<R>, console: State<'_, Console>) -> Answer<()> {
     console.go_dark().await;
-    let signed_out = console.engine.write().await.logout().await.map_err(coded);
+    let signed_out = console.engine.write().await.logout().await;
     crate::tray::refresh(&app).await;
-    signed_out
+    Ok(signed_out?)
 }
 
 /// Every cached channel the user may see, newest activity first.
 #[tauri::command]
 pub async fn queue(console: State<'_, Console>) -> Answer<Vec<Channel>> {
-    console.cached_queue().await.map_err(coded)
+    Ok(console.cached_queue().await?)
 }
 
 /// A channel and a page of its cached history.
@@ -148,8 +140,7 @@ pub async fn channel(
         .read()
         .await
         .history(request.channel_id, request.before, limit)
-        .await
-        .map_err(coded)?;
+        .await?;
     Ok(ChannelPage {
         channel,
         messages,
@@ -183,7 +174,7 @@ pub async fn send_message(
     content: String,
 ) -> Answer<OutboxItem> {
     let engine = console.engine.read().await;
-    let sent = engine.send(channel_id, &content).await.map_err(coded)?;
+    let sent = engine.send(channel_id, &content).await?;
     Ok(sent.item)
 }
 
@@ -191,7 +182,7 @@ pub async fn send_message(
 #[tauri::command]
 pub async fn retry(console: State<'_, Console>, id: uuid::Uuid) -> Answer<OutboxItem> {
     let engine = console.engine.read().await;
-    Ok(engine.retry(id).await.map_err(coded)?.item)
+    Ok(engine.retry(id).await?.item)
 }
 
 /// Acts on a channel (through the outbox: offline, it is queued).
@@ -210,8 +201,7 @@ pub async fn act(console: State<'_, Console>, request: ActRequest) -> Answer<Out
             ChannelAction::Archive => Work::Archive { expected },
             ChannelAction::UpdateTicket { update } => Work::UpdateTicket { update, expected },
         })
-        .await
-        .map_err(coded)?;
+        .await?;
     Ok(sent.item)
 }
 
@@ -222,28 +212,28 @@ pub async fn create_channel(
     request: CreateChannelRequest,
 ) -> Answer<Channel> {
     let engine = console.engine.read().await;
-    engine.create_channel(request).await.map_err(coded)
+    Ok(engine.create_channel(request).await?)
 }
 
 /// The active tenant's users, for the assign picker.
 #[tauri::command]
 pub async fn users(console: State<'_, Console>) -> Answer<Vec<UserSummary>> {
     let engine = console.engine.read().await;
-    engine.users(None).await.map_err(coded)
+    Ok(engine.users(None).await?)
 }
 
 /// Searches the cached history.
 #[tauri::command]
 pub async fn search(console: State<'_, Console>, text: String) -> Answer<Vec<SearchHit>> {
     let engine = console.engine.read().await;
-    engine.search(&text, 50).await.map_err(coded)
+    Ok(engine.search(&text, 50).await?)
 }
 
 /// The outbox.
 #[tauri::command]
 pub async fn outbox(console: State<'_, Console>) -> Answer<Vec<OutboxItem>> {
     let engine = console.engine.read().await;
-    engine.outbox().await.map_err(coded)
+    Ok(engine.outbox().await?)
 }
 
 /// Marks a channel read up to `seq` (offline, the cache still forgets its unread count).
@@ -252,7 +242,7 @@ pub async fn mark_read(console: State<'_, Console>, channel_id: ChannelId, seq: 
     let engine = console.engine.read().await;
     match engine.mark_read(channel_id, seq).await {
         Err(error) if error.is_transient() => Ok(()),
-        other => other.map_err(coded),
+        other => Ok(other?),
     }
 }
 
@@ -269,12 +259,9 @@ pub async fn set_settings<R: Runtime>(
     console: State<'_, Console>,
     settings: Settings,
 ) -> Answer<Settings> {
-    console.set_settings(settings.clone()).map_err(|error| {
-        CodedError::new(
-            ErrorCode::Internal,
-            format!("cannot save the settings: {error}"),
-        )
-    })?;
+    console
+        .set_settings(settings.clone())
+        .map_err(|error| CommandError::internal(format!("cannot save the settings: {error}")))?;
     // Muting a channel takes its unread messages out of the tray's count.
     crate::tray::refresh(&app).await;
     Ok(settings)

@@ -6,6 +6,7 @@
 //! window. [`builder`] is generic over the Tauri runtime.
 //!
 //! - `commands`: what the UI invokes.
+//! - `error`: how a command fails (a `CodedError` for the UI, logged once).
 //! - `console`: the shared state (engine, live connection, view, settings).
 //! - `forward`: the change stream to the window, and notifications.
 //! - `connection`: the connection line's state.
@@ -16,6 +17,7 @@
 mod commands;
 mod connection;
 mod console;
+mod error;
 mod forward;
 mod settings;
 mod tray;
