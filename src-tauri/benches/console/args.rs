@@ -1,0 +1,71 @@
+//! The bench's command line (clap): how many runs, how many tickets, where the results go.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// The desktop console's cold start and memory, as shipped.
+#[derive(Debug, Parser)]
+#[command(
+    name = "console",
+    bin_name = "cargo xtask bench console",
+    about = "The desktop console's cold start to queue shown and its memory (PSS), with the \
+             demo data and with many cached tickets. Run through `cargo xtask bench console`."
+)]
+pub struct Options {
+    /// Measured starts per scenario.
+    #[arg(long, default_value_t = 5, value_parser = at_least_one)]
+    pub runs: usize,
+    /// Tickets created for the second scenario.
+    #[arg(long, default_value_t = 10_000)]
+    pub tickets: usize,
+    /// The results file.
+    #[arg(long, value_name = "FILE", default_value_os_t = default_out())]
+    pub out: PathBuf,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+    /// The arguments as given (for the results file), `--bench` and `--out` left out.
+    #[arg(skip)]
+    pub shown_args: Vec<String>,
+}
+
+impl Options {
+    /// The options of this process's command line; `--help` and bad usage exit here.
+    pub fn from_command_line() -> Self {
+        let args: Vec<String> = std::env::args().collect();
+        let mut options = Self::parse_from(&args);
+        options.shown_args = shown(args.get(1..).unwrap_or_default());
+        options
+    }
+}
+
+/// `src-tauri/benches/results/console.md`.
+fn default_out() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src-tauri/benches/results/console.md")
+}
+
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// `args` without `--bench` and without `--out` and its file.
+fn shown(args: &[String]) -> Vec<String> {
+    let mut shown = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--bench" => {}
+            "--out" => {
+                args.next();
+            }
+            other if other.starts_with("--out=") => {}
+            _ => shown.push(arg.clone()),
+        }
+    }
+    shown
+}

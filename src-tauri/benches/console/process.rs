@@ -1,0 +1,85 @@
+//! Processes: stopping one (SIGTERM, then SIGKILL), and the PSS of one with all its
+//! descendants, by program name.
+
+use std::collections::BTreeMap;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+
+// `stat`, `process_tree` and `alive`: the reading of `/proc` the end-to-end harness uses too.
+#[path = "../../../tests/e2e/support/procfs.rs"]
+mod procfs;
+pub use procfs::{alive, process_tree};
+
+/// How long the app and its children may take to go after SIGTERM.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// SIGTERM, then SIGKILL if `child` is still there after [`STOP_TIMEOUT`]. Returns whether
+/// it had to be killed.
+pub fn stop_child(child: &mut Child) -> bool {
+    if let Ok(Some(_)) = child.try_wait() {
+        return false;
+    }
+    if let Ok(pid) = i32::try_from(child.id()) {
+        let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    true
+}
+
+/// A process's program name: argv\[0\]'s file name, else its `comm`.
+pub fn program_name(pid: i32) -> String {
+    let from_cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .ok()
+        .and_then(|bytes| {
+            let argv0 = bytes.split(|b| *b == 0).next()?.to_vec();
+            let argv0 = String::from_utf8_lossy(&argv0).into_owned();
+            let name = argv0.rsplit('/').next()?.to_owned();
+            (!name.is_empty()).then_some(name)
+        });
+    from_cmdline.unwrap_or_else(|| {
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .map(|comm| comm.trim().to_owned())
+            .unwrap_or_else(|_| format!("pid {pid}"))
+    })
+}
+
+/// The `Pss:` of `/proc/PID/smaps_rollup`, in KiB.
+fn pss_kib(pid: i32) -> Result<u64> {
+    let path = format!("/proc/{pid}/smaps_rollup");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {path}"))?;
+    for line in text.lines() {
+        if let Some(value) = line.strip_prefix("Pss:") {
+            let kib = value.trim().trim_end_matches("kB").trim();
+            return kib
+                .parse()
+                .with_context(|| format!("an odd Pss line in {path}: {line}"));
+        }
+    }
+    bail!("no Pss line in {path}")
+}
+
+/// PSS of `pid` and its descendants: KiB by program name (summed when several share one).
+pub fn tree_pss(pid: i32) -> Result<BTreeMap<String, u64>> {
+    let mut by_name = BTreeMap::new();
+    for (member, start) in process_tree(pid)? {
+        match pss_kib(member) {
+            Ok(kib) => *by_name.entry(program_name(member)).or_insert(0) += kib,
+            // A child that went meanwhile is not counted; the app itself must be there.
+            Err(_) if member != pid && !alive(member, start) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(by_name)
+}
