@@ -141,3 +141,25 @@ impl ChannelType {
         matches!(self, Self::Support)
     }
 }
+
+wire_enum!(
+    /// A user's role in a tenant (`SuperAdmin` is platform-wide).
+    Role {
+        /// Acts in every tenant and handles escalated channels.
+        SuperAdmin = "SUPER_ADMIN",
+        /// Runs one organisation.
+        OrgAdmin = "ORG_ADMIN",
+        /// Looks after the question bank.
+        QuestionManager = "QUESTION_MANAGER",
+        /// Looks after billing.
+        AccountOfficer = "ACCOUNT_OFFICER",
+        /// Inspects tournaments.
+        Inspector = "INSPECTOR",
+        /// Moderates tournaments.
+        Moderator = "MODERATOR",
+        /// Takes part in tournaments.
+        Participant = "PARTICIPANT",
+        /// Practises only.
+        PracticeUser = "PRACTICE_USER",
+    }
+);

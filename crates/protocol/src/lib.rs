@@ -10,6 +10,7 @@
 //!
 //! - [`ids`]: typed UUID identifiers.
 //! - [`enums`]: channel, ticket, sender and participant enums.
+//! - [`audience`]: who may read a message (agents only, or everyone).
 //! - [`roles`]: roles, permissions, visibility, and which role may do which action.
 //! - [`model`]: the resources (`Channel`, `Message`, `Participant`, `Ticket`, users, tenants).
 //! - [`rest`]: REST request bodies, queries and responses.
@@ -26,6 +27,7 @@
 #[macro_use]
 mod macros;
 
+pub mod audience;
 pub mod console;
 pub mod enums;
 pub mod error;
@@ -40,12 +42,13 @@ pub mod secret;
 pub mod socketio;
 pub mod validate;
 
+pub use audience::Audience;
 pub use enums::{
-    ChannelStatus, ChannelType, ParticipantRole, SenderType, TicketCategory, TicketPriority,
+    ChannelStatus, ChannelType, ParticipantRole, Role, SenderType, TicketCategory, TicketPriority,
     TicketStatus, UnknownVariant,
 };
 pub use error::{CodedError, ErrorBody, ErrorCode, FieldError};
 pub use ids::{ChannelId, MessageId, TenantId, TicketId, UserId};
 pub use model::{Channel, Message, Participant, Tenant, TenantMembership, Ticket, UserSummary};
-pub use roles::{ChatAction, Permission, Role, Visibility, VisibilityScope};
+pub use roles::{ChatAction, Permission, Visibility, VisibilityScope};
 pub use secret::Secret;

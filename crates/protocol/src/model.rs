@@ -6,11 +6,10 @@ use serde_json::Value;
 use serde_with::skip_serializing_none;
 
 use crate::enums::{
-    ChannelStatus, ChannelType, ParticipantRole, SenderType, TicketCategory, TicketPriority,
+    ChannelStatus, ChannelType, ParticipantRole, Role, SenderType, TicketCategory, TicketPriority,
     TicketStatus,
 };
 use crate::ids::{ChannelId, MessageId, TenantId, TicketId, UserId};
-use crate::roles::Role;
 
 /// A per-channel, strictly increasing message number: the sync cursor within a channel.
 pub type Seq = i64;

@@ -3,31 +3,10 @@
 //! This is the one table: the server checks every route and event against it, and the UI
 //! uses it to offer only the actions a role may take.
 
+pub use crate::enums::Role;
 use crate::enums::{ChannelType, SenderType, TicketCategory};
 use crate::ids::{TenantId, UserId};
 use crate::model::Channel;
-
-wire_enum!(
-    /// A user's role in a tenant (`SuperAdmin` is platform-wide).
-    Role {
-        /// Acts in every tenant and handles escalated channels.
-        SuperAdmin = "SUPER_ADMIN",
-        /// Runs one organisation.
-        OrgAdmin = "ORG_ADMIN",
-        /// Looks after the question bank.
-        QuestionManager = "QUESTION_MANAGER",
-        /// Looks after billing.
-        AccountOfficer = "ACCOUNT_OFFICER",
-        /// Inspects tournaments.
-        Inspector = "INSPECTOR",
-        /// Moderates tournaments.
-        Moderator = "MODERATOR",
-        /// Takes part in tournaments.
-        Participant = "PARTICIPANT",
-        /// Practises only.
-        PracticeUser = "PRACTICE_USER",
-    }
-);
 
 wire_enum!(
     /// A capability a role grants.
@@ -247,9 +226,10 @@ impl Role {
         }
     }
 
-    /// Whether this role works the support queue (sees more than its own channels or may act
-    /// on them), as opposed to an end user.
-    pub fn is_agent(self) -> bool {
-        !matches!(self, Self::Participant | Self::PracticeUser)
+    /// Whether this role is an agent's: it works the support queue and sends as a super
+    /// admin, a tenant admin or the management team (PLATFORM.md, "Agent workflow"), as
+    /// opposed to an end user.
+    pub const fn is_agent(self) -> bool {
+        !matches!(self.sender_type(), SenderType::Participant)
     }
 }

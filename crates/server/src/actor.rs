@@ -2,7 +2,7 @@
 //! token and nothing else. Every store function over tenant data takes one, so no query can
 //! forget whose data it may touch.
 
-use protocol::{Role, TenantId, UserId};
+use protocol::{Audience, Role, TenantId, UserId};
 
 use crate::error::ApiError;
 
@@ -46,4 +46,27 @@ impl Actor {
     pub fn role(&self) -> Role {
         self.role
     }
+
+    /// The tenant data the actor may reach: its tenant's, or every tenant's.
+    pub fn scope(&self) -> Scope {
+        match self.tenant_id {
+            Some(tenant) => Scope::Tenant(tenant),
+            None => Scope::AllTenants,
+        }
+    }
+
+    /// Who the actor reads as: an agent, or everyone else.
+    pub fn audience(&self) -> Audience {
+        Audience::of_reader(self.role)
+    }
+}
+
+/// The tenant data an actor may reach. Every query over a tenant table takes its scope from
+/// here (`Sql::push_scope`), never from a tenant id it was handed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One tenant's rows.
+    Tenant(TenantId),
+    /// Every tenant's rows: a super admin's session that names no tenant.
+    AllTenants,
 }

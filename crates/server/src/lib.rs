@@ -7,6 +7,8 @@
 //! - [`actor`]: who acts, from a verified token; every store call over tenant data takes one.
 //! - [`auth`]: argon2id passwords, JWT access tokens, rotating refresh tokens, rate limits.
 //! - [`store`]: SQLite and PostgreSQL through one portable implementation.
+//! - [`chat`]: the one service every change goes through: store, commit, then broadcast.
+//! - [`rooms`]: Socket.IO room names, and who hears what.
 //! - [`http`]: the axum router of every REST route of PLATFORM.md.
 //! - [`gateway`]: Socket.IO `/chat` on the same port, optionally shared through Redis.
 //!
@@ -14,10 +16,12 @@
 
 pub mod actor;
 pub mod auth;
+pub mod chat;
 pub mod demo;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod rooms;
 pub mod settings;
 pub mod store;
 
@@ -77,9 +81,9 @@ pub async fn launch(
     let gateway = gateway::GatewayState {
         store: store.clone(),
         keys: state.keys.clone(),
-        events: state.events.clone(),
+        chat: state.chat.clone(),
     };
-    let events = state.events.clone();
+    let chat = state.chat.clone();
     let redis = redis
         .as_ref()
         .map(|(url, prefix)| (url.as_str(), prefix.as_str()));
@@ -87,7 +91,7 @@ pub async fn launch(
     // Open sockets would hold the graceful shutdown forever: close them first.
     let shutdown = async move {
         shutdown.await;
-        events.close().await;
+        chat.close().await;
     };
     axum::serve(
         listener,

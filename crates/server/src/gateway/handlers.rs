@@ -18,8 +18,10 @@ use socketioxide::ParserError;
 
 use super::reply::Reply;
 use super::session::SocketSession;
-use super::{rooms, GatewayState};
+use super::GatewayState;
+use crate::chat::Origin;
 use crate::error::ApiError;
+use crate::rooms;
 
 /// Registers the event handlers of a socket that passed the handshake. Called by the
 /// handshake middleware, before socketioxide answers CONNECT: its connect handler runs in a
@@ -132,16 +134,10 @@ async fn send_message<A: Adapter>(
             client_message_id: payload.client_message_id,
         };
         let sent = state
-            .store
+            .chat
             .send_message(&session.actor, payload.channel_id, &request)
             .await
             .map_err(coded)?;
-        if sent.created {
-            state
-                .events
-                .message_posted(&session.actor, &sent.message)
-                .await;
-        }
         Ok(SentMessage {
             message: sent.message,
         })
@@ -224,23 +220,17 @@ async fn mark_read<A: Adapter>(
     let outcome = async {
         let session = session(&socket)?;
         let marker: ReadMarker = decode(data)?;
-        let seq = state
-            .store
-            .mark_read(&session.actor, marker.channel_id, marker.seq)
+        // The user's other sockets hear it: this one has the ack.
+        state
+            .chat
+            .mark_read(
+                &session.actor,
+                marker.channel_id,
+                marker.seq,
+                Origin::Socket(socket.id),
+            )
             .await
             .map_err(coded)?;
-        let moved = ReadMarker {
-            channel_id: marker.channel_id,
-            seq,
-        };
-        // The user's other sockets: this one has the ack.
-        if let Err(error) = socket
-            .to(rooms::user(session.actor.user_id()))
-            .emit(names::READ_UPDATED, &moved)
-            .await
-        {
-            tracing::debug!(%error, "read_updated broadcast incomplete");
-        }
         Ok(Empty {})
     };
     reply.result(outcome.await);

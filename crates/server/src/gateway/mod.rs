@@ -3,16 +3,12 @@
 //!
 //! - [`session`]: the token handshake and the session's end at token expiry.
 //! - [`handlers`]: the client → server events.
-//! - [`events`]: [`Events`], the broadcaster REST handlers and socket handlers share.
-//! - [`rooms`]: room names and audiences, held to the visibility rule.
 //! - [`reply`]: acks, and `error` events for failures without one.
 //!
 //! With a Redis URL, nodes share rooms and broadcasts through `socketioxide-redis`.
 
-mod events;
 mod handlers;
 mod reply;
-pub mod rooms;
 mod session;
 
 use std::time::Duration;
@@ -24,9 +20,8 @@ use socketioxide::SocketIo;
 use socketioxide_redis::drivers::redis::redis_client as redis;
 use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 
-pub use events::{ChangeKind, Events};
-
 use crate::auth::TokenKeys;
+use crate::chat::{Chat, Io};
 use crate::store::Store;
 
 /// Per-socket outgoing queue, in packets. A client that stops reading loses what does not
@@ -44,8 +39,8 @@ pub struct GatewayState {
     pub store: Store,
     /// Checks handshake tokens.
     pub keys: TokenKeys,
-    /// The broadcaster.
-    pub events: Events,
+    /// Every change goes through it.
+    pub chat: Chat,
 }
 
 /// Why the gateway could not start.
@@ -64,14 +59,14 @@ pub enum GatewayError {
     Namespace(String),
 }
 
-/// Adds the gateway to `router` and connects `state.events` to it; with `redis` (URL and
+/// Adds the gateway to `router` and connects `state.chat` to it; with `redis` (URL and
 /// channel prefix), through the Redis adapter.
 pub async fn attach(
     router: Router,
     state: GatewayState,
     redis: Option<(&str, &str)>,
 ) -> Result<Router, GatewayError> {
-    let events = state.events.clone();
+    let chat = state.chat.clone();
     let builder = SocketIo::builder()
         .req_path(protocol::events::PATH)
         .max_buffer_size(SOCKET_BUFFER_PACKETS)
@@ -82,7 +77,7 @@ pub async fn attach(
         None => {
             let (layer, io) = builder.build_layer();
             io.ns(NAMESPACE, handlers::on_connect.with(session::authenticate));
-            events.connect(events::Io::Local(io));
+            chat.connect(Io::Local(io));
             Ok(router.layer(layer))
         }
         Some((url, prefix)) => {
@@ -110,7 +105,7 @@ pub async fn attach(
             io.ns(NAMESPACE, handlers::on_connect.with(session::authenticate))
                 .await
                 .map_err(|e| GatewayError::Namespace(e.to_string()))?;
-            events.connect(events::Io::Redis(io));
+            chat.connect(Io::Redis(io));
             tracing::info!(redis = %shown, "sharing rooms through Redis");
             Ok(router.layer(layer))
         }

@@ -11,9 +11,10 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
 use tokio::task::AbortHandle;
 
-use super::{rooms, GatewayState};
+use super::GatewayState;
 use crate::actor::Actor;
 use crate::auth::tokens::TokenError;
+use crate::rooms;
 
 /// What a connected socket is: kept in its extensions for every event it sends.
 #[derive(Debug)]

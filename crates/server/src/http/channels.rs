@@ -14,8 +14,8 @@ use super::extract::ChannelPath;
 use super::openapi::{ChannelActionErrors, ChannelReadErrors, CreateErrors, ReadErrors};
 use super::{ApiJson, ApiQuery, AppState};
 use crate::actor::Actor;
+use crate::chat::Origin;
 use crate::error::ApiResult;
-use crate::gateway::ChangeKind;
 
 /// `GET /api/chat/channels`.
 #[utoipa::path(get, path = "/api/chat/channels", tag = "chat", security(("bearer" = [])), params(ChannelListQuery),
@@ -44,8 +44,7 @@ pub async fn create(
     actor: Actor,
     ApiJson(request): ApiJson<CreateChannelRequest>,
 ) -> ApiResult<(StatusCode, Json<Channel>)> {
-    let channel = state.store.create_channel(&actor, &request).await?;
-    state.events.channel_created(&actor, &channel).await;
+    let channel = state.chat.create_channel(&actor, &request).await?;
     Ok((StatusCode::CREATED, Json(channel)))
 }
 
@@ -85,9 +84,8 @@ pub async fn send(
     id: ChannelPath,
     ApiJson(request): ApiJson<SendMessageRequest>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
-    let outcome = state.store.send_message(&actor, id.0, &request).await?;
+    let outcome = state.chat.send_message(&actor, id.0, &request).await?;
     let status = if outcome.created {
-        state.events.message_posted(&actor, &outcome.message).await;
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -105,8 +103,10 @@ pub async fn mark_read(
     id: ChannelPath,
     ApiJson(request): ApiJson<MarkReadRequest>,
 ) -> ApiResult<StatusCode> {
-    let seq = state.store.mark_read(&actor, id.0, request.seq).await?;
-    state.events.read_moved(actor.user_id(), id.0, seq).await;
+    state
+        .chat
+        .mark_read(&actor, id.0, request.seq, Origin::Rest)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -120,12 +120,9 @@ pub async fn escalate(
     id: ChannelPath,
     ApiJson(request): ApiJson<EscalateRequest>,
 ) -> ApiResult<Json<Channel>> {
-    let change = state.store.escalate(&actor, id.0, &request.reason).await?;
-    state
-        .events
-        .channel_changed(&actor, &change, ChangeKind::Escalated)
-        .await;
-    Ok(Json(change.channel))
+    Ok(Json(
+        state.chat.escalate(&actor, id.0, &request.reason).await?,
+    ))
 }
 
 /// `PUT /api/chat/channels/{id}/assign`.
@@ -138,15 +135,12 @@ pub async fn assign(
     id: ChannelPath,
     ApiJson(request): ApiJson<AssignRequest>,
 ) -> ApiResult<Json<Channel>> {
-    let change = state
-        .store
-        .assign(&actor, id.0, request.team_member_id)
-        .await?;
-    state
-        .events
-        .channel_changed(&actor, &change, ChangeKind::Assigned)
-        .await;
-    Ok(Json(change.channel))
+    Ok(Json(
+        state
+            .chat
+            .assign(&actor, id.0, request.team_member_id)
+            .await?,
+    ))
 }
 
 /// `PUT /api/chat/channels/{id}/resolve`.
@@ -159,15 +153,12 @@ pub async fn resolve(
     id: ChannelPath,
     ApiJson(request): ApiJson<ResolveRequest>,
 ) -> ApiResult<Json<Channel>> {
-    let change = state
-        .store
-        .resolve(&actor, id.0, request.resolution.as_deref())
-        .await?;
-    state
-        .events
-        .channel_changed(&actor, &change, ChangeKind::Updated)
-        .await;
-    Ok(Json(change.channel))
+    Ok(Json(
+        state
+            .chat
+            .resolve(&actor, id.0, request.resolution.as_deref())
+            .await?,
+    ))
 }
 
 /// `PUT /api/chat/channels/{id}/reopen`.
@@ -179,12 +170,7 @@ pub async fn reopen(
     actor: Actor,
     id: ChannelPath,
 ) -> ApiResult<Json<Channel>> {
-    let change = state.store.reopen(&actor, id.0).await?;
-    state
-        .events
-        .channel_changed(&actor, &change, ChangeKind::Updated)
-        .await;
-    Ok(Json(change.channel))
+    Ok(Json(state.chat.reopen(&actor, id.0).await?))
 }
 
 /// `PUT /api/chat/channels/{id}/ticket`.
@@ -197,14 +183,9 @@ pub async fn update_ticket(
     id: ChannelPath,
     ApiJson(request): ApiJson<UpdateTicketRequest>,
 ) -> ApiResult<Json<Channel>> {
-    let change = state.store.update_ticket(&actor, id.0, &request).await?;
-    let kind = if request.category.is_some() {
-        ChangeKind::Recategorised
-    } else {
-        ChangeKind::Updated
-    };
-    state.events.channel_changed(&actor, &change, kind).await;
-    Ok(Json(change.channel))
+    Ok(Json(
+        state.chat.update_ticket(&actor, id.0, &request).await?,
+    ))
 }
 
 /// `DELETE /api/chat/channels/{id}`: archives.
@@ -216,10 +197,6 @@ pub async fn archive(
     actor: Actor,
     id: ChannelPath,
 ) -> ApiResult<StatusCode> {
-    let change = state.store.archive(&actor, id.0).await?;
-    state
-        .events
-        .channel_changed(&actor, &change, ChangeKind::Updated)
-        .await;
+    state.chat.archive(&actor, id.0).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,8 +20,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{LoginLimiter, TokenKeys};
+use crate::chat::Chat;
 use crate::error::ApiError;
-use crate::gateway::Events;
 use crate::settings::Settings;
 use crate::store::Store;
 
@@ -39,15 +39,15 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// The configuration.
     pub settings: Arc<Settings>,
-    /// Tells sockets what REST calls changed.
-    pub events: Events,
+    /// Every change: the store, then what sockets hear of it.
+    pub chat: Chat,
 }
 
 impl AppState {
     /// State over `store` configured by `settings`.
     pub fn new(store: Store, settings: Settings) -> Self {
         Self {
-            events: Events::new(store.clone()),
+            chat: Chat::new(store.clone()),
             keys: TokenKeys::new(&settings.jwt_secret, settings.access_token_ttl),
             limiter: Arc::new(LoginLimiter::new(
                 settings.login_attempts,

@@ -3,14 +3,16 @@
 
 use protocol::rest::{MessagesQuery, SendMessageRequest};
 use protocol::validate::PAGE_DEFAULT;
-use protocol::{ChannelId, Message, MessageId, ParticipantRole, SenderType, TenantId};
-use sqlx::{Any, Row, Transaction};
+use protocol::{Audience, ChannelId, Message, MessageId, ParticipantRole};
+use sqlx::Row;
 
-use super::channels::{add_participant, visible_state};
+use super::audience;
 use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
 use super::sql::Sql;
 use super::users::is_unique_violation;
-use super::{new_id, next_change, now_micros, parse_col, Store, StoreError, StoreResult};
+use super::visibility::{load_visible, push_visible};
+use super::write::{add_participant, insert_message, message_by_id, upsert_read_marker, Posting};
+use super::{next_change, now_micros, parse_col, Store, StoreError, StoreResult};
 use crate::actor::Actor;
 
 /// A message to post.
@@ -23,107 +25,8 @@ pub struct SendOutcome {
     pub message: Message,
     /// `false` when the send repeated an earlier one.
     pub created: bool,
-}
-
-/// Inserts a message as the channel's next seq, moving the channel's activity and the
-/// sender's read marker along.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn insert_message(
-    tx: &mut Transaction<'static, Any>,
-    channel: ChannelId,
-    tenant: TenantId,
-    actor: &Actor,
-    sender_type: SenderType,
-    content: &str,
-    metadata: Option<serde_json::Value>,
-    client_message_id: Option<&str>,
-    change: i64,
-) -> StoreResult<Message> {
-    let now = now_micros();
-    let mut sql = Sql::new("UPDATE channels SET last_seq = last_seq + 1, updated_at = ");
-    sql.bind(now)
-        .push(", change_seq = ")
-        .bind(change)
-        .push(" WHERE id = ")
-        .bind(channel.to_string())
-        .push(" RETURNING last_seq");
-    let seq: i64 = sql.fetch_one(&mut **tx).await?.try_get("last_seq")?;
-    let id = new_id();
-    let mut sql = Sql::new(
-        "INSERT INTO messages (id, channel_id, tenant_id, seq, sender_id, sender_type, content, \
-         metadata, client_message_id, created_at, change_seq) VALUES (",
-    );
-    sql.bind(id.clone())
-        .push(", ")
-        .bind(channel.to_string())
-        .push(", ")
-        .bind(tenant.to_string())
-        .push(", ")
-        .bind(seq)
-        .push(", ")
-        .bind(actor.user_id().to_string())
-        .push(", ")
-        .bind(sender_type.as_str().to_owned())
-        .push(", ")
-        .bind(content.to_owned())
-        .push(", ")
-        .bind(metadata.map(|m| m.to_string()))
-        .push(", ")
-        .bind(client_message_id.map(str::to_owned))
-        .push(", ")
-        .bind(now)
-        .push(", ")
-        .bind(change)
-        .push(")");
-    sql.execute(&mut **tx).await?;
-    if sender_type != SenderType::System {
-        upsert_read_marker(tx, channel, actor, seq, now).await?;
-    }
-    let id: MessageId = id
-        .parse()
-        .map_err(|e| StoreError::Corrupt(format!("new id: {e}")))?;
-    message_by_id(&mut **tx, id).await
-}
-
-async fn message_by_id<'e, E>(executor: E, id: MessageId) -> StoreResult<Message>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let mut sql = Sql::new("SELECT ");
-    sql.push(MESSAGE_COLUMNS)
-        .push(MESSAGE_JOINS)
-        .push(" WHERE m.id = ")
-        .bind(id.to_string());
-    rows::message(&sql.fetch_one(executor).await?)
-}
-
-/// Moves the actor's read marker of `channel` to `seq`, never backwards.
-async fn upsert_read_marker(
-    tx: &mut Transaction<'static, Any>,
-    channel: ChannelId,
-    actor: &Actor,
-    seq: i64,
-    now: i64,
-) -> StoreResult<()> {
-    let mut sql = Sql::new(
-        "INSERT INTO read_markers (channel_id, user_id, last_read_seq, last_read_at) VALUES (",
-    );
-    sql.bind(channel.to_string())
-        .push(", ")
-        .bind(actor.user_id().to_string())
-        .push(", ")
-        .bind(seq)
-        .push(", ")
-        .bind(now)
-        .push(
-            ") ON CONFLICT (channel_id, user_id) DO UPDATE SET \
-             last_read_seq = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
-                 THEN excluded.last_read_seq ELSE read_markers.last_read_seq END, \
-             last_read_at = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
-                 THEN excluded.last_read_at ELSE read_markers.last_read_at END",
-        );
-    sql.execute(&mut **tx).await?;
-    Ok(())
+    /// Who may read it.
+    pub audience: Audience,
 }
 
 impl Store {
@@ -142,7 +45,8 @@ impl Store {
             .push(" WHERE m.channel_id = ")
             .bind(channel.to_string())
             .push(" AND ");
-        super::visibility::push_visible(&mut sql, actor);
+        push_visible(&mut sql, actor);
+        audience::push_reaches(&mut sql, actor.audience(), "m");
         let newest_first = match (query.before, query.after) {
             (_, Some(after)) => {
                 sql.push(" AND m.seq > ")
@@ -166,7 +70,7 @@ impl Store {
         if rows.is_empty() {
             // An empty page and an invisible channel must not look alike: tell them apart.
             let mut tx = self.begin().await?;
-            visible_state(&mut tx, actor, channel).await?;
+            load_visible(&mut tx, actor, channel).await?;
             tx.rollback().await?;
         }
         let mut messages = rows
@@ -206,7 +110,7 @@ impl Store {
     ) -> StoreResult<SendOutcome> {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
-        let state = visible_state(&mut tx, actor, channel).await?;
+        let visible = load_visible(&mut tx, actor, channel).await?;
         if let Some(client_id) = new.client_message_id.as_deref() {
             let mut sql = Sql::new("SELECT id FROM messages WHERE channel_id = ");
             sql.bind(channel.to_string())
@@ -221,13 +125,14 @@ impl Store {
                 return Ok(SendOutcome {
                     message,
                     created: false,
+                    audience: Audience::Everyone,
                 });
             }
         }
-        if !state.status.accepts_messages() {
+        if !visible.status().accepts_messages() {
             return Err(StoreError::Conflict(format!(
                 "the channel is {}; messages cannot be posted",
-                state.status.as_str().to_lowercase()
+                visible.status().as_str().to_lowercase()
             )));
         }
         let mut sql = Sql::new("SELECT role, left_at FROM participants WHERE channel_id = ");
@@ -255,7 +160,7 @@ impl Store {
             // Whoever may see a channel joins it by posting.
             add_participant(
                 &mut tx,
-                channel,
+                &visible,
                 actor.user_id(),
                 actor.role(),
                 ParticipantRole::Member,
@@ -263,22 +168,19 @@ impl Store {
             )
             .await?;
         }
-        let message = insert_message(
-            &mut tx,
-            channel,
-            state.tenant_id,
-            actor,
-            actor.role().sender_type(),
-            new.content.trim(),
-            new.metadata.clone(),
-            new.client_message_id.as_deref(),
-            change,
-        )
-        .await?;
+        let posting = Posting {
+            sender_type: actor.role().sender_type(),
+            content: new.content.trim(),
+            metadata: new.metadata.clone(),
+            client_message_id: new.client_message_id.as_deref(),
+            audience: Audience::Everyone,
+        };
+        let message = insert_message(&mut tx, &visible, actor, posting, change).await?;
         tx.commit().await?;
         Ok(SendOutcome {
             message,
             created: true,
+            audience: Audience::Everyone,
         })
     }
 
@@ -287,11 +189,11 @@ impl Store {
     pub async fn mark_read(&self, actor: &Actor, channel: ChannelId, seq: i64) -> StoreResult<i64> {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
-        visible_state(&mut tx, actor, channel).await?;
+        let visible = load_visible(&mut tx, actor, channel).await?;
         let mut sql = Sql::new("SELECT last_seq FROM channels WHERE id = ");
         sql.bind(channel.to_string());
         let last_seq: i64 = sql.fetch_one(&mut *tx).await?.try_get("last_seq")?;
-        upsert_read_marker(&mut tx, channel, actor, seq.min(last_seq), now_micros()).await?;
+        upsert_read_marker(&mut tx, &visible, actor, seq.min(last_seq), now_micros()).await?;
         // The caller's unread count changed: let its other devices' sync see the channel.
         let mut sql = Sql::new("UPDATE channels SET change_seq = ");
         sql.bind(change)

@@ -2,17 +2,29 @@
 //! PostgreSQL (production), through sqlx's Any driver with portable SQL and per-database
 //! migrations.
 //!
-//! Every function that reads or writes tenant data takes the [`Actor`](crate::actor::Actor),
-//! and filters by its tenant and visibility (see [`visibility`]); there is no other way in.
+//! Every function that reads or writes tenant data takes the [`Actor`](crate::actor::Actor):
+//! queries take their tenant from its scope (`Sql::push_scope`) and their channels from the
+//! one visibility predicate, and writes require the [`VisibleChannel`](visibility) that the
+//! check hands out (see [`visibility`]); messages reach a reader only through the audience
+//! rule (see [`audience`]). There is no other way in.
+//!
+//! - `queue`: the channel list and single reads.
+//! - `actions`: opening a channel and every action on one.
+//! - `messages`: history pages, sending, read markers.
+//! - `write`: the row writers the last two share.
+//! - `sync`, `users`, `tokens`: the sync feed, tenants and users, refresh tokens.
 
-mod channels;
+mod actions;
+mod audience;
 mod messages;
+mod queue;
 mod rows;
 mod sql;
 mod sync;
 mod tokens;
 mod users;
-pub mod visibility;
+mod visibility;
+mod write;
 
 use chrono::{DateTime, Utc};
 use protocol::FieldError;
@@ -21,7 +33,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Row, Transaction};
 use std::str::FromStr;
 
-pub use channels::{ChannelChange, NewChannel};
+pub use actions::{ChannelChange, NewChannel};
 pub use messages::{NewMessage, SendOutcome};
 pub use sync::SyncBatch;
 pub use tokens::{IssuedRefresh, RefreshOutcome};

@@ -26,15 +26,17 @@ pub const CHANNEL_COLUMNS: &str = "c.id, c.tenant_id, c.type, c.status, c.contex
     CASE WHEN lu.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE (SELECT lut.role FROM user_tenants lut \
         WHERE lut.user_id = lu.id AND lut.tenant_id = c.tenant_id) END AS lm_u_role";
 
-/// The joins that go with [`CHANNEL_COLUMNS`]; the caller's user id is bound right after.
-pub const CHANNEL_JOINS: &str = " FROM channels c \
-    LEFT JOIN tickets t ON t.channel_id = c.id \
-    LEFT JOIN messages lm ON lm.channel_id = c.id AND lm.seq = c.last_seq \
-    LEFT JOIN users lu ON lu.id = lm.sender_id \
+/// The first joins that go with [`CHANNEL_COLUMNS`]; the last message's join
+/// (`audience::push_last_message_join`) and [`CHANNEL_READER_JOINS`] follow.
+pub const CHANNEL_FROM: &str = " FROM channels c LEFT JOIN tickets t ON t.channel_id = c.id";
+
+/// The joins after the last message's: its sender, and the caller's read marker. The
+/// caller's user id is bound right after.
+pub const CHANNEL_READER_JOINS: &str = " LEFT JOIN users lu ON lu.id = lm.sender_id \
     LEFT JOIN read_markers me ON me.channel_id = c.id AND me.user_id = ";
 
 /// The unread count: others' messages after the caller's read marker. Needs the caller's
-/// user id bound right after it.
+/// user id bound right after it, then the audience rule on `um`, then `)`.
 pub const UNREAD_COLUMN: &str = ", (SELECT COUNT(*) FROM messages um WHERE um.channel_id = c.id \
     AND um.seq > COALESCE(me.last_read_seq, 0) AND um.sender_id <> ";
 

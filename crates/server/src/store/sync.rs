@@ -6,6 +6,7 @@ use base64::Engine;
 use protocol::{Channel, ChannelId, FieldError, Message};
 use sqlx::Row;
 
+use super::audience;
 use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS_BY_CHANGE};
 use super::sql::Sql;
 use super::visibility::{push_visible, push_visible_or_departed};
@@ -71,6 +72,7 @@ impl Store {
             .bind(since)
             .push(" AND ");
         push_visible(&mut sql, actor);
+        audience::push_reaches(&mut sql, actor.audience(), "m");
         sql.push(" ORDER BY m.change_seq LIMIT ")
             .bind(limit + 1)
             .push(") b) changes ORDER BY change_seq LIMIT ")
@@ -125,6 +127,7 @@ impl Store {
             .bind(upto)
             .push(" AND ");
         push_visible(&mut sql, actor);
+        audience::push_reaches(&mut sql, actor.audience(), "m");
         sql.push(" ORDER BY m.change_seq, m.channel_id, m.seq");
         let messages = sql
             .fetch_all(&self.pool)

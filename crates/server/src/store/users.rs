@@ -8,7 +8,7 @@ use sqlx::{Any, Executor, Row};
 
 use super::sql::Sql;
 use super::{new_id, now_micros, parse_col, Store, StoreError, StoreResult};
-use crate::actor::Actor;
+use crate::actor::{Actor, Scope};
 
 /// A user as stored, for signing in.
 #[derive(Debug, Clone)]
@@ -223,16 +223,17 @@ impl Store {
         query: &UserListQuery,
     ) -> StoreResult<Vec<UserSummary>> {
         let mut sql = Sql::new("SELECT u.id, u.email, u.name, ");
-        match actor.tenant_id() {
-            Some(tenant) => {
-                sql.push("CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE ut.role END AS role FROM users u JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ")
-                    .bind(tenant.to_string())
+        match actor.scope() {
+            Scope::Tenant(_) => {
+                sql.push("CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE ut.role END AS role FROM users u JOIN user_tenants ut ON ut.user_id = u.id AND ")
+                    .push_scope("ut.tenant_id", actor)
                     .push(" WHERE 1 = 1");
                 if let Some(role) = query.role {
                     sql.push(" AND ut.role = ").bind(role.as_str().to_owned());
                 }
             }
-            None => {
+            // A session over every tenant lists the platform's administrators only.
+            Scope::AllTenants => {
                 sql.push("'SUPER_ADMIN' AS role FROM users u WHERE u.is_super_admin = 1");
                 if query.role.is_some_and(|r| r != Role::SuperAdmin) {
                     sql.push(" AND 1 = 0");
@@ -254,31 +255,14 @@ impl Store {
             .map(|row| summary_from_row(row, ""))
             .collect()
     }
-
-    /// The given users who may take part in `tenant`'s channels: its members with their
-    /// role, and platform administrators (as SUPER_ADMIN), each once.
-    pub async fn members_of(
-        &self,
-        tenant: TenantId,
-        users: &[UserId],
-    ) -> StoreResult<Vec<(UserId, Role)>> {
-        members_of(&self.pool, tenant, users).await
-    }
-
-    /// One user as the actor's tenant sees them, if they belong to it.
-    pub async fn user_summary(
-        &self,
-        tenant: TenantId,
-        user: UserId,
-    ) -> StoreResult<Option<UserSummary>> {
-        user_summary(&self.pool, tenant, user).await
-    }
 }
 
 // Inside a transaction, read through it: a query on the pool while holding SQLite's write
 // lock can wait forever for a connection held by a writer that waits for this lock.
 
-/// [`Store::members_of`], through `executor`.
+/// The given users who may take part in `tenant`'s channels: its members with their role,
+/// and platform administrators (as SUPER_ADMIN), each once. `tenant` comes from a
+/// [`VisibleChannel`](super::visibility::VisibleChannel) or the actor's own scope.
 pub(super) async fn members_of<'e, E>(
     executor: E,
     tenant: TenantId,
@@ -302,7 +286,7 @@ where
         .collect()
 }
 
-/// [`Store::user_summary`], through `executor`.
+/// One user as `tenant` sees them, if they belong to it (or are a platform administrator).
 pub(super) async fn user_summary<'e, E>(
     executor: E,
     tenant: TenantId,

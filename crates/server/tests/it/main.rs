@@ -4,6 +4,7 @@
 //! - `support`: starting a server on a fresh database, a small HTTP client, database
 //!   snapshots.
 //! - `store`: the conformance suite, every case on both databases.
+//! - `audience`: messages for agents only never reach a non-agent, on any read path.
 //! - `roles`: the role table, each role × each action.
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
@@ -13,6 +14,7 @@
 //! - `socket`: the tests' Socket.IO client (tokio-tungstenite and the protocol's codec).
 //! - `openapi`: the document lists exactly the contract's routes, and each is served.
 
+mod audience;
 mod auth;
 mod cross_tenant;
 mod gateway;

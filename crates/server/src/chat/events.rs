@@ -1,6 +1,7 @@
 //! `Events`: what the platform tells sockets when something happens, whichever side
 //! caused it (a REST call or a socket event) and whichever node the sockets are on (the
-//! Redis adapter carries broadcasts between nodes).
+//! Redis adapter carries broadcasts between nodes). Only [`Chat`](super::Chat) reaches it,
+//! after its store call has committed.
 
 use std::sync::{Arc, OnceLock};
 
@@ -9,29 +10,39 @@ use protocol::events::{
     TicketEscalated, NAMESPACE,
 };
 use protocol::model::Seq;
-use protocol::{Channel, ChannelId, Message, UserId};
+use protocol::{Audience, Channel, ChannelId, Message, UserId};
 use serde::Serialize;
 use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::operators::BroadcastOperators;
+use socketioxide::socket::Sid;
 use socketioxide::SocketIo;
 use socketioxide_redis::RedisAdapter;
 
-use super::rooms;
 use crate::actor::Actor;
+use crate::rooms;
 use crate::store::{ChannelChange, Store};
 
 /// The socket server, over whichever adapter it was built with.
 #[derive(Clone)]
-pub(super) enum Io {
+pub enum Io {
     /// One node.
     Local(SocketIo<LocalAdapter>),
     /// Several nodes sharing rooms through Redis.
     Redis(SocketIo<RedisAdapter<Emitter>>),
 }
 
+impl std::fmt::Debug for Io {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Local(_) => "Io::Local",
+            Self::Redis(_) => "Io::Redis",
+        })
+    }
+}
+
 /// What a channel change was, beyond the new state everyone hears about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
+pub(super) enum ChangeKind {
     /// A new channel.
     Created,
     /// Status or ticket fields changed.
@@ -44,9 +55,45 @@ pub enum ChangeKind {
     Escalated,
 }
 
+/// Where a broadcast goes: to every socket in any of `rooms`, leaving out those in any of
+/// `except` (reader rooms, or the socket that caused it), each socket once.
+struct Target {
+    rooms: Vec<String>,
+    except: Vec<String>,
+    except_socket: Option<Sid>,
+}
+
+impl Target {
+    fn to(rooms: Vec<String>) -> Self {
+        Self {
+            rooms,
+            except: Vec::new(),
+            except_socket: None,
+        }
+    }
+
+    /// Leaves out the readers `audience` does not reach.
+    fn reaching(mut self, audience: Audience) -> Self {
+        self.except
+            .extend(rooms::unreached(audience).into_iter().map(str::to_owned));
+        self
+    }
+
+    /// Leaves out the readers of every audience but `reader`'s.
+    fn readers_of(mut self, reader: Audience) -> Self {
+        self.except.extend(
+            [Audience::Agents, Audience::Everyone]
+                .into_iter()
+                .filter(|other| *other != reader)
+                .map(|other| rooms::readers(other).to_owned()),
+        );
+        self
+    }
+}
+
 /// The broadcaster. Cheap to clone; until the gateway is built it drops what it is given.
 #[derive(Clone)]
-pub struct Events {
+pub(super) struct Events {
     io: Arc<OnceLock<Io>>,
     store: Store,
 }
@@ -61,7 +108,7 @@ impl std::fmt::Debug for Events {
 
 impl Events {
     /// A broadcaster over `store`, to be connected to the socket server by the gateway.
-    pub fn new(store: Store) -> Self {
+    pub(super) fn new(store: Store) -> Self {
         Self {
             io: Arc::new(OnceLock::new()),
             store,
@@ -74,12 +121,12 @@ impl Events {
         }
     }
 
-    /// Sends `event` to every socket in any of `rooms`, each socket once.
-    async fn emit<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &'static str, data: &T) {
+    /// Sends `event` to `target`.
+    async fn emit<T: Serialize + ?Sized>(&self, target: Target, event: &'static str, data: &T) {
         let result = match self.io.get() {
             None => return,
-            Some(Io::Local(io)) => emit_on(io, rooms, event, data).await,
-            Some(Io::Redis(io)) => emit_on(io, rooms, event, data).await,
+            Some(Io::Local(io)) => emit_on(io, target, event, data).await,
+            Some(Io::Redis(io)) => emit_on(io, target, event, data).await,
         };
         if let Err(error) = result {
             // A full per-socket buffer drops the event for that socket only; its console
@@ -101,7 +148,7 @@ impl Events {
     }
 
     /// Disconnects every socket (shutdown).
-    pub async fn close(&self) {
+    pub(super) async fn close(&self) {
         match self.io.get() {
             None => {}
             Some(Io::Local(io)) => io.close().await,
@@ -109,8 +156,14 @@ impl Events {
         }
     }
 
-    /// `new_message` to the channel's members and whoever joined it.
-    pub async fn message_posted(&self, actor: &Actor, message: &Message) {
+    /// `new_message` to the channel's members and whoever joined it, among the readers
+    /// `audience` reaches.
+    pub(super) async fn message_posted(
+        &self,
+        actor: &Actor,
+        message: &Message,
+        audience: Audience,
+    ) {
         let rooms = match self.store.members(actor, message.channel_id).await {
             Ok((tenant, members)) => rooms::members(message.channel_id, tenant, &members),
             Err(error) => {
@@ -122,12 +175,23 @@ impl Events {
             channel_id: message.channel_id,
             message: message.clone(),
         };
-        self.emit(rooms, names::NEW_MESSAGE, &event).await;
+        self.emit(
+            Target::to(rooms).reaching(audience),
+            names::NEW_MESSAGE,
+            &event,
+        )
+        .await;
     }
 
     /// Everything a channel change means: its SYSTEM message, `channel_updated` to whoever
-    /// may see the channel, and what `kind` adds.
-    pub async fn channel_changed(&self, actor: &Actor, change: &ChannelChange, kind: ChangeKind) {
+    /// may see the channel (each reader audience told the channel as it may read it), and
+    /// what `kind` adds.
+    pub(super) async fn channel_changed(
+        &self,
+        actor: &Actor,
+        change: &ChannelChange,
+        kind: ChangeKind,
+    ) {
         let channel = shared_view(&change.channel);
         if kind == ChangeKind::Recategorised {
             // Who may see it changed: everyone leaves its room and is told so; those who
@@ -136,7 +200,7 @@ impl Events {
                 channel_id: channel.id,
             };
             self.emit(
-                vec![rooms::channel(channel.id)],
+                Target::to(vec![rooms::channel(channel.id)]),
                 names::LEFT_CHANNEL,
                 &event,
             )
@@ -144,7 +208,8 @@ impl Events {
             self.empty_room(rooms::channel(channel.id)).await;
         }
         if let Some(message) = &change.system_message {
-            self.message_posted(actor, message).await;
+            self.message_posted(actor, message, Audience::Everyone)
+                .await;
         }
         match kind {
             ChangeKind::Assigned => {
@@ -155,7 +220,8 @@ impl Events {
                         by: actor.user_id(),
                     };
                     let to = vec![rooms::member(channel.tenant_id, assignee)];
-                    self.emit(to, names::CHANNEL_ASSIGNED, &event).await;
+                    self.emit(Target::to(to), names::CHANNEL_ASSIGNED, &event)
+                        .await;
                 }
             }
             ChangeKind::Escalated => {
@@ -167,7 +233,7 @@ impl Events {
                         subject: ticket.subject.clone(),
                     };
                     self.emit(
-                        vec![rooms::SUPER_ADMINS.to_owned()],
+                        Target::to(vec![rooms::SUPER_ADMINS.to_owned()]),
                         names::TICKET_ESCALATED,
                         &event,
                     )
@@ -176,18 +242,30 @@ impl Events {
             }
             ChangeKind::Created | ChangeKind::Updated | ChangeKind::Recategorised => {}
         }
-        self.emit(
-            rooms::audience(&channel),
-            names::CHANNEL_UPDATED,
-            &ChannelUpdated {
-                channel: channel.clone(),
-            },
-        )
-        .await;
+        let audience_rooms = rooms::audience(&channel);
+        for reader in [Audience::Agents, Audience::Everyone] {
+            let view = if reader == actor.audience() {
+                channel.clone()
+            } else {
+                match self.store.get_channel_for(actor, channel.id, reader).await {
+                    Ok(view) => shared_view(&view),
+                    Err(error) => {
+                        tracing::warn!(%error, ?reader, "cannot read the channel for an audience; not telling it");
+                        continue;
+                    }
+                }
+            };
+            self.emit(
+                Target::to(audience_rooms.clone()).readers_of(reader),
+                names::CHANNEL_UPDATED,
+                &ChannelUpdated { channel: view },
+            )
+            .await;
+        }
     }
 
     /// A new channel: `channel_updated` to whoever may see it, and its first message.
-    pub async fn channel_created(&self, actor: &Actor, channel: &Channel) {
+    pub(super) async fn channel_created(&self, actor: &Actor, channel: &Channel) {
         let change = ChannelChange {
             channel: channel.clone(),
             system_message: channel.last_message.clone(),
@@ -196,14 +274,24 @@ impl Events {
             .await;
     }
 
-    /// `read_updated` to every socket of `user` (a REST read has no socket to spare).
-    pub async fn read_moved(&self, user: UserId, channel: ChannelId, seq: Seq) {
+    /// `read_updated` to every socket of `user` but `except_socket` (the one that moved
+    /// it has its ack).
+    pub(super) async fn read_moved(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+        seq: Seq,
+        except_socket: Option<Sid>,
+    ) {
         let event = ReadMarker {
             channel_id: channel,
             seq,
         };
-        self.emit(vec![rooms::user(user)], names::READ_UPDATED, &event)
-            .await;
+        let target = Target {
+            except_socket,
+            ..Target::to(vec![rooms::user(user)])
+        };
+        self.emit(target, names::READ_UPDATED, &event).await;
     }
 }
 
@@ -215,15 +303,18 @@ fn chat<A: Adapter>(io: &SocketIo<A>) -> Result<BroadcastOperators<A>, String> {
 
 async fn emit_on<A: Adapter, T: Serialize + ?Sized>(
     io: &SocketIo<A>,
-    rooms: Vec<String>,
+    target: Target,
     event: &'static str,
     data: &T,
 ) -> Result<(), String> {
-    chat(io)?
-        .to(rooms)
-        .emit(event, data)
-        .await
-        .map_err(|e| e.to_string())
+    let mut to = chat(io)?.to(target.rooms);
+    if !target.except.is_empty() {
+        to = to.except(target.except);
+    }
+    if let Some(socket) = target.except_socket {
+        to = to.except(socket);
+    }
+    to.emit(event, data).await.map_err(|e| e.to_string())
 }
 
 async fn empty_room_on<A: Adapter>(io: &SocketIo<A>, room: String) -> Result<(), String> {

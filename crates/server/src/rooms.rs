@@ -1,7 +1,8 @@
 //! Room names, and who hears what: the rooms a socket joins for its role, and the rooms an
 //! event about a channel goes to. The two agree with [`protocol::Visibility::allows`]: a
 //! socket is in one of a channel's audience rooms exactly when its user may see the channel
-//! (the unit tests hold them to it).
+//! (the unit tests hold them to it). Every socket is also in the room of its reader
+//! audience, which a broadcast meant for agents alone leaves out.
 
 use protocol::roles::VisibilityScope;
 use protocol::{Channel, ChannelId, ChannelType, TenantId, TicketCategory, UserId};
@@ -39,6 +40,24 @@ fn member_rooms(tenant: TenantId, user: UserId) -> [String; 2] {
     [member(tenant, user), anywhere(user)]
 }
 
+/// The sockets of one reader audience: every socket is in exactly one of these.
+pub fn readers(audience: protocol::Audience) -> &'static str {
+    match audience {
+        protocol::Audience::Agents => "readers:agents",
+        protocol::Audience::Everyone => "readers:everyone",
+    }
+}
+
+/// The reader rooms a broadcast meant for `audience` must leave out: those whose readers
+/// it does not reach.
+pub fn unreached(audience: protocol::Audience) -> Vec<&'static str> {
+    [protocol::Audience::Agents, protocol::Audience::Everyone]
+        .into_iter()
+        .filter(|reader| !audience.reaches(*reader))
+        .map(readers)
+        .collect()
+}
+
 /// Every super admin's sockets, whatever tenant they act in: escalations go here.
 pub const SUPER_ADMINS: &str = "super_admins";
 
@@ -62,7 +81,7 @@ fn channel_type(id: TenantId, channel_type: ChannelType) -> String {
 
 /// The rooms a socket of `actor` joins on connect.
 pub fn of_actor(actor: &Actor) -> Vec<String> {
-    let mut rooms = vec![user(actor.user_id())];
+    let mut rooms = vec![user(actor.user_id()), readers(actor.audience()).to_owned()];
     let visibility = actor.role().visibility();
     if actor.role() == protocol::Role::SuperAdmin {
         rooms.push(SUPER_ADMINS.to_owned());
@@ -268,5 +287,38 @@ mod tests {
             }
         }
         assert!(checked >= 500, "{checked}");
+    }
+
+    /// Every socket is in its own reader room alone, and a broadcast meant for agents
+    /// leaves out exactly the sockets of non-agents.
+    #[test]
+    fn agents_only_broadcasts_leave_out_every_non_agent() {
+        let home = TenantId::from(uuid());
+        for role in Role::ALL.iter().copied() {
+            let Ok(actor) = Actor::vouched(UserId::from(uuid()), Some(home), role) else {
+                panic!("a valid actor");
+            };
+            let mine = of_actor(&actor);
+            let reader_rooms: Vec<&String> =
+                mine.iter().filter(|r| r.starts_with("readers:")).collect();
+            assert_eq!(reader_rooms.len(), 1, "{role}: {mine:?}");
+            for meant_for in [protocol::Audience::Agents, protocol::Audience::Everyone] {
+                let left_out = unreached(meant_for)
+                    .iter()
+                    .any(|room| mine.iter().any(|r| r == room));
+                assert_eq!(
+                    left_out,
+                    !meant_for.reaches(actor.audience()),
+                    "{role}, a broadcast for {meant_for:?}"
+                );
+            }
+            assert_eq!(
+                unreached(protocol::Audience::Agents)
+                    .iter()
+                    .any(|room| mine.iter().any(|r| r == room)),
+                !role.is_agent(),
+                "{role}"
+            );
+        }
     }
 }

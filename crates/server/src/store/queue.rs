@@ -1,0 +1,275 @@
+//! The queue and single reads: channels the actor may see, one page at a time or by id,
+//! each with its ticket, participants, last message and the reader's unread count.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use protocol::rest::{AssigneeFilter, ChannelListQuery};
+use protocol::validate::PAGE_DEFAULT;
+use protocol::{Audience, Channel, ChannelId, FieldError, TenantId, UserId};
+
+use super::audience;
+use super::rows::{
+    self, CHANNEL_COLUMNS, CHANNEL_FROM, CHANNEL_READER_JOINS, PARTICIPANT_COLUMNS,
+    PARTICIPANT_JOINS, UNREAD_COLUMN,
+};
+use super::sql::Sql;
+use super::visibility::push_visible;
+use super::{parse_col, parse_opt_col, Store, StoreError, StoreResult};
+use crate::actor::Actor;
+
+/// An opaque queue cursor: the last channel's activity time and id.
+fn encode_cursor(updated_at: i64, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1:{updated_at}:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> StoreResult<(i64, String)> {
+    let invalid = || {
+        StoreError::Invalid(vec![FieldError::new(
+            "cursor",
+            "is not a cursor this server gave",
+        )])
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("v1"), Some(at), Some(id)) => {
+            let at = at.parse().map_err(|_| invalid())?;
+            id.parse::<ChannelId>().map_err(|_| invalid())?;
+            Ok((at, id.to_owned()))
+        }
+        _ => Err(invalid()),
+    }
+}
+
+/// `SELECT <channel with unread count> … WHERE <visible to the actor> AND `.
+fn select_channels(actor: &Actor) -> Sql {
+    let mut sql = select_channels_where(actor, actor.audience());
+    push_visible(&mut sql, actor);
+    sql.push(" AND ");
+    sql
+}
+
+/// `SELECT <channel with unread count> … WHERE `, for the caller to restrict, with the
+/// last message and unread count a reader of `reader`'s audience may receive.
+fn select_channels_where(actor: &Actor, reader: Audience) -> Sql {
+    let user = actor.user_id().to_string();
+    let mut sql = Sql::new("SELECT ");
+    sql.push(CHANNEL_COLUMNS)
+        .push(UNREAD_COLUMN)
+        .bind(user.clone());
+    audience::push_reaches(&mut sql, reader, "um")
+        .push(") AS unread_count")
+        .push(CHANNEL_FROM);
+    audience::push_last_message_join(&mut sql, reader);
+    sql.push(CHANNEL_READER_JOINS).bind(user).push(" WHERE ");
+    sql
+}
+
+impl Store {
+    /// The queue: channels the actor may see, newest activity first, one page, and the
+    /// cursor of the next page if there is one.
+    pub async fn list_channels(
+        &self,
+        actor: &Actor,
+        query: &ChannelListQuery,
+    ) -> StoreResult<(Vec<Channel>, Option<String>)> {
+        let limit = i64::from(query.limit.unwrap_or(PAGE_DEFAULT));
+        let mut sql = select_channels(actor);
+        sql.push("1 = 1");
+        if let Some(channel_type) = query.channel_type {
+            sql.push(" AND c.type = ")
+                .bind(channel_type.as_str().to_owned());
+        }
+        if let Some(status) = query.status {
+            sql.push(" AND c.status = ")
+                .bind(status.as_str().to_owned());
+        }
+        if let Some(priority) = query.priority {
+            sql.push(" AND t.priority = ")
+                .bind(priority.as_str().to_owned());
+        }
+        if let Some(category) = query.category {
+            sql.push(" AND t.category = ")
+                .bind(category.as_str().to_owned());
+        }
+        match query.assigned_to {
+            None => {}
+            Some(AssigneeFilter::Me) => {
+                sql.push(" AND c.assigned_to = ")
+                    .bind(actor.user_id().to_string());
+            }
+            Some(AssigneeFilter::Unassigned) => {
+                sql.push(" AND c.assigned_to IS NULL");
+            }
+            Some(AssigneeFilter::User(user)) => {
+                sql.push(" AND c.assigned_to = ").bind(user.to_string());
+            }
+        }
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!("%{}%", super::users::escape_like(&q.to_lowercase()));
+            sql.push(" AND LOWER(COALESCE(c.subject, '')) LIKE ")
+                .bind(pattern)
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(cursor) = &query.cursor {
+            let (at, id) = decode_cursor(cursor)?;
+            sql.push(" AND (c.updated_at < ")
+                .bind(at)
+                .push(" OR (c.updated_at = ")
+                .bind(at)
+                .push(" AND c.id < ")
+                .bind(id)
+                .push("))");
+        }
+        sql.push(" ORDER BY c.updated_at DESC, c.id DESC LIMIT ")
+            .bind(limit + 1);
+        let rows = sql.fetch_all(&self.pool).await?;
+        let mut channels = rows
+            .iter()
+            .map(rows::channel)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let next = if channels.len() as i64 > limit {
+            channels.truncate(limit as usize);
+            channels
+                .last()
+                .map(|last| encode_cursor(last.updated_at.timestamp_micros(), &last.id.to_string()))
+        } else {
+            None
+        };
+        self.attach_participants(&mut channels).await?;
+        Ok((channels, next))
+    }
+
+    /// One channel with its participants and ticket, if the actor may see it.
+    pub async fn get_channel(&self, actor: &Actor, id: ChannelId) -> StoreResult<Channel> {
+        self.get_channel_for(actor, id, actor.audience()).await
+    }
+
+    /// One channel the actor may see, as a reader of `reader`'s audience is told it (its
+    /// last message and unread count): what a broadcast to that audience carries. Never
+    /// more than the actor itself may read.
+    pub async fn get_channel_for(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+        reader: Audience,
+    ) -> StoreResult<Channel> {
+        let reader = audience::narrower(actor.audience(), reader);
+        let mut channels = self.channels_by_id_for(actor, &[id], reader).await?;
+        channels.pop().ok_or(StoreError::NotFound("channel"))
+    }
+
+    /// The given channels the actor may see, with participants.
+    pub(super) async fn channels_by_id(
+        &self,
+        actor: &Actor,
+        ids: &[ChannelId],
+    ) -> StoreResult<Vec<Channel>> {
+        self.channels_by_id_for(actor, ids, actor.audience()).await
+    }
+
+    async fn channels_by_id_for(
+        &self,
+        actor: &Actor,
+        ids: &[ChannelId],
+        reader: Audience,
+    ) -> StoreResult<Vec<Channel>> {
+        let mut sql = select_channels_where(actor, reader);
+        push_visible(&mut sql, actor);
+        sql.push(" AND c.id IN ")
+            .bind_list(ids.iter().map(|id| id.to_string()))
+            .push(" ORDER BY c.change_seq, c.id");
+        let rows = sql.fetch_all(&self.pool).await?;
+        let mut channels = rows
+            .iter()
+            .map(rows::channel)
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.attach_participants(&mut channels).await?;
+        Ok(channels)
+    }
+
+    /// The given channels of the actor's tenant as they are now, for channels the actor
+    /// may no longer see: their state, participants and ticket, but not their messages
+    /// (no last message, no unread count).
+    pub(super) async fn departed_channels_by_id(
+        &self,
+        actor: &Actor,
+        ids: &[ChannelId],
+    ) -> StoreResult<Vec<Channel>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = select_channels_where(actor, actor.audience());
+        sql.push_scope("c.tenant_id", actor)
+            .push(" AND c.id IN ")
+            .bind_list(ids.iter().map(|id| id.to_string()))
+            .push(" ORDER BY c.change_seq, c.id");
+        let rows = sql.fetch_all(&self.pool).await?;
+        let mut channels = rows
+            .iter()
+            .map(rows::channel)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for channel in &mut channels {
+            channel.last_message = None;
+            channel.unread_count = 0;
+        }
+        self.attach_participants(&mut channels).await?;
+        Ok(channels)
+    }
+
+    /// `Ok` if the actor may see channel `id`; the same `NotFound` as a missing one
+    /// otherwise. One indexed lookup, for checks on hot paths (socket joins, typing).
+    pub async fn ensure_visible(&self, actor: &Actor, id: ChannelId) -> StoreResult<()> {
+        let mut sql = Sql::new("SELECT 1 AS visible FROM channels c WHERE c.id = ");
+        sql.bind(id.to_string()).push(" AND ");
+        push_visible(&mut sql, actor);
+        sql.fetch_optional(&self.pool)
+            .await?
+            .map(drop)
+            .ok_or(StoreError::NotFound("channel"))
+    }
+
+    /// The tenant and current participants of channel `id`, if the actor may see it.
+    pub async fn members(
+        &self,
+        actor: &Actor,
+        id: ChannelId,
+    ) -> StoreResult<(TenantId, Vec<UserId>)> {
+        let mut sql = Sql::new(
+            "SELECT c.tenant_id, p.user_id FROM channels c \
+             LEFT JOIN participants p ON p.channel_id = c.id AND p.left_at IS NULL WHERE c.id = ",
+        );
+        sql.bind(id.to_string()).push(" AND ");
+        push_visible(&mut sql, actor);
+        let rows = sql.fetch_all(&self.pool).await?;
+        let first = rows.first().ok_or(StoreError::NotFound("channel"))?;
+        let tenant = parse_col(first, "tenant_id")?;
+        let members = rows
+            .iter()
+            .map(|row| parse_opt_col(row, "user_id"))
+            .collect::<StoreResult<Vec<Option<UserId>>>>()?;
+        Ok((tenant, members.into_iter().flatten().collect()))
+    }
+
+    /// Fills in the current participants of `channels`, in one query.
+    async fn attach_participants(&self, channels: &mut [Channel]) -> StoreResult<()> {
+        if channels.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new("SELECT ");
+        sql.push(PARTICIPANT_COLUMNS)
+            .push(PARTICIPANT_JOINS)
+            .push(" WHERE p.left_at IS NULL AND p.channel_id IN ")
+            .bind_list(channels.iter().map(|c| c.id.to_string()))
+            .push(" ORDER BY p.joined_at, p.user_id");
+        for row in sql.fetch_all(&self.pool).await? {
+            let channel_id: ChannelId = parse_col(&row, "channel_id")?;
+            let participant = rows::participant(&row)?;
+            if let Some(channel) = channels.iter_mut().find(|c| c.id == channel_id) {
+                channel.participants.push(participant);
+            }
+        }
+        Ok(())
+    }
+}

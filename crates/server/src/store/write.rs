@@ -1,0 +1,192 @@
+//! The row writers every change shares: messages, read markers, participants and the
+//! audit log. Each takes the [`VisibleChannel`] the caller's check produced, never a bare id.
+
+use protocol::{Audience, Message, MessageId, ParticipantRole, Role, SenderType, UserId};
+use sqlx::{Any, Row, Transaction};
+
+use super::audience;
+use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
+use super::sql::Sql;
+use super::visibility::VisibleChannel;
+use super::{new_id, now_micros, StoreError, StoreResult};
+use crate::actor::Actor;
+
+/// A message about to be written.
+#[derive(Debug, Clone)]
+pub(super) struct Posting<'a> {
+    /// Who it is from, as the channel shows it.
+    pub sender_type: SenderType,
+    /// The text, trimmed.
+    pub content: &'a str,
+    /// Structured detail (a SYSTEM message's event).
+    pub metadata: Option<serde_json::Value>,
+    /// The sender's idempotency key.
+    pub client_message_id: Option<&'a str>,
+    /// Who may read it.
+    pub audience: Audience,
+}
+
+/// The user's display name, read inside the action's transaction: a query on the pool
+/// while holding SQLite's write lock can wait forever for a connection held by a writer
+/// that waits for this lock.
+pub(super) async fn display_name(
+    tx: &mut Transaction<'static, Any>,
+    user: UserId,
+) -> StoreResult<String> {
+    let mut sql = Sql::new("SELECT name FROM users WHERE id = ");
+    sql.bind(user.to_string());
+    let row = sql.fetch_one(&mut **tx).await?;
+    Ok(row.try_get("name")?)
+}
+
+/// Adds `user` to the channel, or brings them back if they had left.
+pub(super) async fn add_participant(
+    tx: &mut Transaction<'static, Any>,
+    channel: &VisibleChannel,
+    user: UserId,
+    role: Role,
+    participant_role: ParticipantRole,
+    now: i64,
+) -> StoreResult<()> {
+    let mut sql = Sql::new(
+        "INSERT INTO participants (channel_id, user_id, role, user_type, joined_at) VALUES (",
+    );
+    sql.bind(channel.id().to_string())
+        .push(", ")
+        .bind(user.to_string())
+        .push(", ")
+        .bind(participant_role.as_str().to_owned())
+        .push(", ")
+        .bind(role.sender_type().as_str().to_owned())
+        .push(", ")
+        .bind(now)
+        .push(") ON CONFLICT (channel_id, user_id) DO UPDATE SET left_at = NULL");
+    sql.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Writes an audit-log row about `channel`, in its tenant.
+pub(super) async fn audit(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    action: &str,
+    channel: &VisibleChannel,
+    detail: serde_json::Value,
+) -> StoreResult<()> {
+    let mut sql = Sql::new("INSERT INTO audit_log (id, tenant_id, actor_id, action, channel_id, detail, created_at) VALUES (");
+    sql.bind(new_id())
+        .push(", ")
+        .bind(channel.tenant_id().to_string())
+        .push(", ")
+        .bind(actor.user_id().to_string())
+        .push(", ")
+        .bind(action.to_owned())
+        .push(", ")
+        .bind(channel.id().to_string())
+        .push(", ")
+        .bind(detail.to_string())
+        .push(", ")
+        .bind(now_micros())
+        .push(")");
+    sql.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Inserts a message as the channel's next seq, moving the channel's activity and the
+/// sender's read marker along.
+pub(super) async fn insert_message(
+    tx: &mut Transaction<'static, Any>,
+    channel: &VisibleChannel,
+    actor: &Actor,
+    posting: Posting<'_>,
+    change: i64,
+) -> StoreResult<Message> {
+    let now = now_micros();
+    let mut sql = Sql::new("UPDATE channels SET last_seq = last_seq + 1, updated_at = ");
+    sql.bind(now)
+        .push(", change_seq = ")
+        .bind(change)
+        .push(" WHERE id = ")
+        .bind(channel.id().to_string())
+        .push(" RETURNING last_seq");
+    let seq: i64 = sql.fetch_one(&mut **tx).await?.try_get("last_seq")?;
+    let id = new_id();
+    let mut sql = Sql::new(
+        "INSERT INTO messages (id, channel_id, tenant_id, seq, sender_id, sender_type, content, \
+         metadata, client_message_id, created_at, change_seq, internal) VALUES (",
+    );
+    sql.bind(id.clone())
+        .push(", ")
+        .bind(channel.id().to_string())
+        .push(", ")
+        .bind(channel.tenant_id().to_string())
+        .push(", ")
+        .bind(seq)
+        .push(", ")
+        .bind(actor.user_id().to_string())
+        .push(", ")
+        .bind(posting.sender_type.as_str().to_owned())
+        .push(", ")
+        .bind(posting.content.to_owned())
+        .push(", ")
+        .bind(posting.metadata.map(|m| m.to_string()))
+        .push(", ")
+        .bind(posting.client_message_id.map(str::to_owned))
+        .push(", ")
+        .bind(now)
+        .push(", ")
+        .bind(change)
+        .push(", ")
+        .bind(audience::stored(posting.audience))
+        .push(")");
+    sql.execute(&mut **tx).await?;
+    if posting.sender_type != SenderType::System {
+        upsert_read_marker(tx, channel, actor, seq, now).await?;
+    }
+    let id: MessageId = id
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("new id: {e}")))?;
+    message_by_id(&mut **tx, id).await
+}
+
+/// One message by id, with its sender.
+pub(super) async fn message_by_id<'e, E>(executor: E, id: MessageId) -> StoreResult<Message>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let mut sql = Sql::new("SELECT ");
+    sql.push(MESSAGE_COLUMNS)
+        .push(MESSAGE_JOINS)
+        .push(" WHERE m.id = ")
+        .bind(id.to_string());
+    rows::message(&sql.fetch_one(executor).await?)
+}
+
+/// Moves the actor's read marker of `channel` to `seq`, never backwards.
+pub(super) async fn upsert_read_marker(
+    tx: &mut Transaction<'static, Any>,
+    channel: &VisibleChannel,
+    actor: &Actor,
+    seq: i64,
+    now: i64,
+) -> StoreResult<()> {
+    let mut sql = Sql::new(
+        "INSERT INTO read_markers (channel_id, user_id, last_read_seq, last_read_at) VALUES (",
+    );
+    sql.bind(channel.id().to_string())
+        .push(", ")
+        .bind(actor.user_id().to_string())
+        .push(", ")
+        .bind(seq)
+        .push(", ")
+        .bind(now)
+        .push(
+            ") ON CONFLICT (channel_id, user_id) DO UPDATE SET \
+             last_read_seq = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
+                 THEN excluded.last_read_seq ELSE read_markers.last_read_seq END, \
+             last_read_at = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
+                 THEN excluded.last_read_at ELSE read_markers.last_read_at END",
+        );
+    sql.execute(&mut **tx).await?;
+    Ok(())
+}
