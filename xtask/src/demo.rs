@@ -99,7 +99,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 "--package",
                 "switchboard-server",
                 "--package",
-                "switchboard-engine",
+                "switchboard-cli",
                 "--bin",
                 "switchboard",
                 "--bin",

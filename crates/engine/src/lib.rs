@@ -1,7 +1,8 @@
 //! The console's engine: everything the desktop console does that is not drawing a window.
 //!
-//! It knows nothing of Tauri or of any UI; the desktop shell and `switchboard-cli` both drive
-//! it, and it speaks to the platform only through the types of [`protocol`].
+//! It knows nothing of Tauri or of any UI; the desktop shell and `switchboard-cli` (its own
+//! package, `crates/cli`) both drive it, and it speaks to the platform only through the
+//! types of [`protocol`].
 //!
 //! The pieces:
 //! - [`engine`]: [`Engine`], the one object a front drives.

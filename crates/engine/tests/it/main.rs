@@ -3,18 +3,16 @@
 //!
 //! - `support`: a restartable server, engine profiles in temp dirs, REST helpers.
 //! - `sync`: an engine offline through 1,000 messages and 50 actions catches up exactly.
-//! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
+//! - `outbox`: an action whose channel changed meanwhile waits for review.
 //! - `owner`: concurrent wake-ups of the outbox's one owner apply a queued action once.
 //! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
 //! - `notify`: the notification policy as a table; one notice through a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
-//! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
 //! - `interop`: the engine's Socket.IO client against the official Node `socket.io` server.
 
 mod crash;
 mod interop;
 mod notify;
-mod offline;
 mod outbox;
 mod owner;
 mod realtime;

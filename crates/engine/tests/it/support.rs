@@ -1,8 +1,8 @@
 //! The harness: a platform server that can be stopped and started again on the same port
-//! and database, and engines over temp profiles.
+//! and database, and engines over temp profiles. `crates/cli`'s tests use it too.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use engine::profile::Profile;
@@ -215,26 +215,4 @@ impl Home {
             .expect("sign in");
         engine
     }
-}
-
-/// The CLI binary.
-pub fn cli_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_switchboard-cli"))
-}
-
-/// Runs the CLI with `args` over `home`; its exit code and stdout.
-pub async fn cli(home: &Home, args: &[&str]) -> (i32, String, String) {
-    let output = tokio::process::Command::new(cli_path())
-        .args(["--no-keyring"])
-        .args(args)
-        .env("SWITCHBOARD_HOME", home.path())
-        .env_remove("SWITCHBOARD_PROFILE")
-        .output()
-        .await
-        .expect("the CLI runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }

@@ -1,0 +1,10 @@
+//! `switchboard-cli` as a user runs it: its own process over a profile home, against the
+//! real platform server (in-process, port 0, its own SQLite file).
+//!
+//! - `support`: the engine tests' harness (shared), and running the CLI.
+//! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
+//! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
+
+mod offline;
+mod outbox;
+mod support;
