@@ -13,6 +13,7 @@
 //! - [`audience`]: who may read a message (agents only, or everyone).
 //! - [`roles`]: roles, permissions, visibility, and which role may do which action.
 //! - [`model`]: the resources (`Channel`, `Message`, `Participant`, `Ticket`, users, tenants).
+//! - [`endpoints`]: every REST endpoint described once: method, path, types, access.
 //! - [`rest`]: REST request bodies, queries and responses.
 //! - [`events`]: Socket.IO event names and payloads.
 //! - [`socketio`]: the Socket.IO / Engine.IO frame codec clients speak over a WebSocket.
@@ -29,6 +30,7 @@ mod macros;
 
 pub mod audience;
 pub mod console;
+pub mod endpoints;
 pub mod enums;
 pub mod error;
 pub mod events;

@@ -5,10 +5,11 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
+use protocol::endpoints;
 use protocol::rest::{LoginRequest, LoginResponse, LogoutRequest, RefreshRequest, TokenPair};
 use protocol::{Role, Secret, Tenant, TenantId, TenantMembership, UserId, UserSummary};
 
-use super::openapi::{LoginErrors, RefreshErrors};
+use super::responses::{LoginErrors, RefreshErrors};
 use super::{ApiJson, AppState};
 use crate::auth::password;
 use crate::auth::tokens::{new_refresh_token, refresh_token_hash};
@@ -132,7 +133,7 @@ fn tenant_of(membership: &TenantMembership) -> Tenant {
 }
 
 /// `POST /api/auth/login`.
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = endpoints::Login::PATH, tag = "auth", request_body = LoginRequest,
     responses((status = 200, description = "signed in", body = LoginResponse), LoginErrors))]
 #[tracing::instrument(skip_all, fields(email = %request.email))]
 pub async fn login(
@@ -177,7 +178,7 @@ pub async fn login(
 }
 
 /// `POST /api/auth/refresh`.
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = endpoints::Refresh::PATH, tag = "auth", request_body = RefreshRequest,
     responses((status = 200, description = "a new pair; the old refresh token is spent", body = TokenPair), RefreshErrors))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
@@ -229,7 +230,7 @@ async fn user_for_refresh(state: &AppState, user: UserId) -> ApiResult<UserRecor
 }
 
 /// `POST /api/auth/logout`: revokes the refresh token's family. Always 204.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = LogoutRequest,
+#[utoipa::path(post, path = endpoints::Logout::PATH, tag = "auth", request_body = LogoutRequest,
     responses((status = 204, description = "the refresh token's family is revoked"), RefreshErrors))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
+use protocol::endpoints;
 use protocol::rest::{
     AssignRequest, ChannelListQuery, CreateChannelRequest, EscalateRequest, MarkReadRequest,
     MessagesQuery, ResolveRequest, SendMessageRequest, UpdateTicketRequest, NEXT_CURSOR_HEADER,
@@ -11,14 +12,14 @@ use protocol::rest::{
 use protocol::{Channel, ChannelId, Message};
 
 use super::extract::ChannelPath;
-use super::openapi::{ChannelActionErrors, ChannelReadErrors, CreateErrors, ReadErrors};
+use super::responses::{ChannelActionErrors, ChannelReadErrors, CreateErrors, ReadErrors};
 use super::{ApiJson, ApiQuery, AppState};
 use crate::actor::Actor;
 use crate::chat::Origin;
 use crate::error::ApiResult;
 
 /// `GET /api/chat/channels`.
-#[utoipa::path(get, path = "/api/chat/channels", tag = "chat", security(("bearer" = [])), params(ChannelListQuery),
+#[utoipa::path(get, path = endpoints::ListChannels::PATH, tag = "chat", security(("bearer" = [])), params(ChannelListQuery),
     responses((status = 200, description = "one page of the queue, newest activity first", body = Vec<Channel>,
         headers(("X-Next-Cursor" = String, description = "the next page's cursor, when there is one"))), ReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id()))]
@@ -36,7 +37,7 @@ pub async fn list(
 }
 
 /// `POST /api/chat/channels`.
-#[utoipa::path(post, path = "/api/chat/channels", tag = "chat", security(("bearer" = [])), request_body = CreateChannelRequest,
+#[utoipa::path(post, path = endpoints::CreateChannel::PATH, tag = "chat", security(("bearer" = [])), request_body = CreateChannelRequest,
     responses((status = 201, description = "the new channel", body = Channel), CreateErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id()))]
 pub async fn create(
@@ -49,7 +50,7 @@ pub async fn create(
 }
 
 /// `GET /api/chat/channels/{id}`.
-#[utoipa::path(get, path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")),
+#[utoipa::path(get, path = endpoints::GetChannel::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")),
     responses((status = 200, description = "the channel with participants and ticket", body = Channel), ChannelReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn get(
@@ -61,7 +62,7 @@ pub async fn get(
 }
 
 /// `GET /api/chat/channels/{id}/messages`.
-#[utoipa::path(get, path = "/api/chat/channels/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel"), MessagesQuery),
+#[utoipa::path(get, path = endpoints::ListMessages::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel"), MessagesQuery),
     responses((status = 200, description = "a page of messages in seq order", body = Vec<Message>), ChannelReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn messages(
@@ -74,7 +75,7 @@ pub async fn messages(
 }
 
 /// `POST /api/chat/channels/{id}/messages`: 201 for a new message, 200 for a repeat.
-#[utoipa::path(post, path = "/api/chat/channels/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = SendMessageRequest,
+#[utoipa::path(post, path = endpoints::SendMessage::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = SendMessageRequest,
     responses((status = 201, description = "the new message", body = Message),
         (status = 200, description = "the message stored before under this clientMessageId", body = Message), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
@@ -94,7 +95,7 @@ pub async fn send(
 }
 
 /// `PUT /api/chat/channels/{id}/read`.
-#[utoipa::path(put, path = "/api/chat/channels/{id}/read", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = MarkReadRequest,
+#[utoipa::path(put, path = endpoints::MarkRead::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = MarkReadRequest,
     responses((status = 204, description = "read up to seq (never backwards)"), ChannelReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn mark_read(
@@ -111,7 +112,7 @@ pub async fn mark_read(
 }
 
 /// `PUT /api/chat/channels/{id}/escalate`.
-#[utoipa::path(put, path = "/api/chat/channels/{id}/escalate", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = EscalateRequest,
+#[utoipa::path(put, path = endpoints::Escalate::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = EscalateRequest,
     responses((status = 200, description = "escalated to a super admin", body = Channel), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn escalate(
@@ -126,7 +127,7 @@ pub async fn escalate(
 }
 
 /// `PUT /api/chat/channels/{id}/assign`.
-#[utoipa::path(put, path = "/api/chat/channels/{id}/assign", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = AssignRequest,
+#[utoipa::path(put, path = endpoints::Assign::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = AssignRequest,
     responses((status = 200, description = "assigned", body = Channel), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn assign(
@@ -144,7 +145,7 @@ pub async fn assign(
 }
 
 /// `PUT /api/chat/channels/{id}/resolve`.
-#[utoipa::path(put, path = "/api/chat/channels/{id}/resolve", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = ResolveRequest,
+#[utoipa::path(put, path = endpoints::Resolve::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = ResolveRequest,
     responses((status = 200, description = "resolved", body = Channel), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn resolve(
@@ -162,7 +163,7 @@ pub async fn resolve(
 }
 
 /// `PUT /api/chat/channels/{id}/reopen`.
-#[utoipa::path(put, path = "/api/chat/channels/{id}/reopen", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")),
+#[utoipa::path(put, path = endpoints::Reopen::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")),
     responses((status = 200, description = "reopened", body = Channel), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn reopen(
@@ -174,7 +175,7 @@ pub async fn reopen(
 }
 
 /// `PUT /api/chat/channels/{id}/ticket`.
-#[utoipa::path(put, path = "/api/chat/channels/{id}/ticket", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = UpdateTicketRequest,
+#[utoipa::path(put, path = endpoints::UpdateTicket::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")), request_body = UpdateTicketRequest,
     responses((status = 200, description = "the ticket updated", body = Channel), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn update_ticket(
@@ -189,7 +190,7 @@ pub async fn update_ticket(
 }
 
 /// `DELETE /api/chat/channels/{id}`: archives.
-#[utoipa::path(delete, path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")),
+#[utoipa::path(delete, path = endpoints::Archive::PATH, tag = "chat", security(("bearer" = [])), params(("id" = ChannelId, Path, description = "the channel")),
     responses((status = 204, description = "archived; its ticket is closed"), ChannelActionErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id(), channel = %id.0))]
 pub async fn archive(

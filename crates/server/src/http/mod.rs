@@ -1,10 +1,12 @@
-//! The REST API: every route of PLATFORM.md under `/api`, with request ids, tracing spans,
+//! The REST API: every endpoint of `protocol::endpoints` under `/api`, from one route table
+//! that makes both the router and the OpenAPI document, with request ids, tracing spans,
 //! CORS, a body size limit, and the contract's error body for everything that fails.
 
 mod auth;
 mod channels;
 mod extract;
 mod openapi;
+mod responses;
 mod sync;
 mod users;
 
@@ -12,12 +14,16 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use axum::{Json, Router};
+use protocol::endpoints;
 use protocol::rest::HealthResponse;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{LoginLimiter, TokenKeys};
 use crate::chat::Chat;
@@ -59,39 +65,48 @@ impl AppState {
     }
 }
 
+/// Where the OpenAPI document is served.
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
+
+/// The route table: every endpoint of `protocol::endpoints` once, each handler carrying its
+/// path (from the protocol) and its OpenAPI description. The router and the document are
+/// both made from it.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(users::me))
+        .routes(routes!(users::list))
+        .routes(routes!(channels::list, channels::create))
+        .routes(routes!(channels::get, channels::archive))
+        .routes(routes!(channels::messages, channels::send))
+        .routes(routes!(channels::mark_read))
+        .routes(routes!(channels::escalate))
+        .routes(routes!(channels::assign))
+        .routes(routes!(channels::resolve))
+        .routes(routes!(channels::reopen))
+        .routes(routes!(channels::update_ticket))
+        .routes(routes!(sync::sync))
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The router of the whole REST API.
 pub fn app(state: AppState) -> Router {
     let body_limit = state.settings.body_limit_bytes;
     let cors = cors(&state.settings.cors_origins);
-    let api = Router::new()
-        .route("/health", get(health))
-        .route("/openapi.json", get(openapi::document))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/users/me", get(users::me))
-        .route("/users", get(users::list))
-        .route("/chat/channels", get(channels::list).post(channels::create))
+    let (router, openapi) = routes().split_for_parts();
+    let document = openapi::Document::new(&openapi);
+    router
         .route(
-            "/chat/channels/{id}",
-            get(channels::get).delete(channels::archive),
+            OPENAPI_PATH,
+            get(move || {
+                let document = document.clone();
+                async move { document.answer() }
+            }),
         )
-        .route(
-            "/chat/channels/{id}/messages",
-            get(channels::messages).post(channels::send),
-        )
-        .route("/chat/channels/{id}/read", put(channels::mark_read))
-        .route("/chat/channels/{id}/escalate", put(channels::escalate))
-        .route("/chat/channels/{id}/assign", put(channels::assign))
-        .route("/chat/channels/{id}/resolve", put(channels::resolve))
-        .route("/chat/channels/{id}/reopen", put(channels::reopen))
-        .route("/chat/channels/{id}/ticket", put(channels::update_ticket))
-        .route("/chat/sync", get(sync::sync))
-        .fallback(not_found);
-    Router::new()
-        .nest("/api", api)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -125,7 +140,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .expose_headers([HeaderName::from_static("x-next-cursor"), REQUEST_ID])
 }
 
-#[utoipa::path(get, path = "/api/health", tag = "platform",
+#[utoipa::path(get, path = endpoints::Health::PATH, tag = "platform",
     responses((status = 200, description = "the server is up", body = HealthResponse)))]
 async fn health() -> Json<HealthResponse> {
     Json(HealthResponse {

@@ -2,9 +2,10 @@
 
 use axum::extract::State;
 use axum::Json;
+use protocol::endpoints;
 use protocol::rest::{SyncQuery, SyncResponse};
 
-use super::openapi::ReadErrors;
+use super::responses::ReadErrors;
 use super::{ApiQuery, AppState};
 use crate::actor::Actor;
 use crate::error::ApiResult;
@@ -13,7 +14,7 @@ use crate::error::ApiResult;
 const DEFAULT_BATCH: u32 = 500;
 
 /// `GET /api/chat/sync?since=&limit=`.
-#[utoipa::path(get, path = "/api/chat/sync", tag = "chat", security(("bearer" = [])), params(SyncQuery),
+#[utoipa::path(get, path = endpoints::Sync::PATH, tag = "chat", security(("bearer" = [])), params(SyncQuery),
     responses((status = 200, description = "what changed since the cursor, oldest change first", body = SyncResponse), ReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id()))]
 pub async fn sync(

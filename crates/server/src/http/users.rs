@@ -2,16 +2,17 @@
 
 use axum::extract::State;
 use axum::Json;
+use protocol::endpoints;
 use protocol::rest::{MeResponse, UserListQuery};
 use protocol::UserSummary;
 
-use super::openapi::ReadErrors;
+use super::responses::ReadErrors;
 use super::{ApiQuery, AppState};
 use crate::actor::Actor;
 use crate::error::{ApiError, ApiResult};
 
 /// `GET /api/users/me`.
-#[utoipa::path(get, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = endpoints::Me::PATH, tag = "users", security(("bearer" = [])),
     responses((status = 200, description = "the caller", body = MeResponse), ReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id()))]
 pub async fn me(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<MeResponse>> {
@@ -38,7 +39,7 @@ pub async fn me(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<M
 }
 
 /// `GET /api/users?q=&role=`.
-#[utoipa::path(get, path = "/api/users", tag = "users", security(("bearer" = [])), params(UserListQuery),
+#[utoipa::path(get, path = endpoints::ListUsers::PATH, tag = "users", security(("bearer" = [])), params(UserListQuery),
     responses((status = 200, description = "users of the active tenant", body = Vec<UserSummary>), ReadErrors))]
 #[tracing::instrument(skip_all, fields(user = %actor.user_id()))]
 pub async fn list(

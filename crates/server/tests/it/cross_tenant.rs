@@ -1,53 +1,137 @@
 //! The cross-tenant attack suite: globex's participant and admin try acme's channels, users
-//! and tickets on every route. Nothing is revealed (the answer equals the answer for a random
+//! and tickets on every endpoint of `protocol::endpoints::ALL` (each has its attack case here,
+//! or the suite fails). Nothing is revealed (the answer equals the answer for a random
 //! id) and nothing changes (acme's rows are compared before and after).
 
+use protocol::endpoints::{self, Route};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::on_both_databases;
 use crate::support::{Answer, Session, TestServer};
 
-/// The channel routes, with a body for each.
-fn channel_routes(target: &str, globex_admin: &str) -> Vec<(Method, String, Option<Value>)> {
-    let base = format!("/api/chat/channels/{target}");
-    vec![
-        (Method::GET, base.clone(), None),
-        (Method::GET, format!("{base}/messages"), None),
-        (
-            Method::GET,
-            format!("{base}/messages?after=0&limit=5"),
-            None,
-        ),
-        (
-            Method::POST,
-            format!("{base}/messages"),
+/// What the attackers know: acme's ids they aim at, and their own.
+struct Context {
+    acme: String,
+    acme_user: String,
+    acme_qm: String,
+    globex_admin: String,
+    own_channel: String,
+}
+
+/// How one endpoint is attacked.
+enum Case {
+    /// The path names a channel: sent with acme's channel ids, then with a random id; the
+    /// answers must be equal and neither a success. Each entry is a query and a body.
+    OnChannel(Vec<(&'static str, Option<Value>)>),
+    /// A list or read of the caller's own: these queries must answer 200 and mention nothing
+    /// of acme's.
+    Lists(Vec<String>),
+    /// A body naming an acme id, then a random id: equal answers, neither a success.
+    NamesAcme {
+        path: String,
+        acme: Value,
+        random: Value,
+        token: bool,
+        what: &'static str,
+    },
+    /// The endpoint takes no tenant's ids at all; why.
+    NoTenantInput(&'static str),
+}
+
+/// The attack on each endpoint of `protocol::endpoints::ALL`, by name. An endpoint added to
+/// the protocol without a case here fails `every_endpoint_has_an_attack_case`.
+fn attack_case(route: &Route, ctx: &Context) -> Option<Case> {
+    let on = |entries: Vec<(&'static str, Option<Value>)>| Some(Case::OnChannel(entries));
+    match route.name {
+        "GetChannel" | "Reopen" | "Archive" => on(vec![("", None)]),
+        "ListMessages" => on(vec![("", None), ("?after=0&limit=5", None)]),
+        "SendMessage" => on(vec![(
+            "",
             Some(json!({"content": "let me in", "clientMessageId": "x"})),
-        ),
-        (Method::PUT, format!("{base}/read"), Some(json!({"seq": 1}))),
-        (
-            Method::PUT,
-            format!("{base}/escalate"),
-            Some(json!({"reason": "take over"})),
-        ),
-        (
-            Method::PUT,
-            format!("{base}/assign"),
-            Some(json!({"teamMemberId": globex_admin})),
-        ),
-        (
-            Method::PUT,
-            format!("{base}/resolve"),
-            Some(json!({"resolution": "mine now"})),
-        ),
-        (Method::PUT, format!("{base}/reopen"), None),
-        (
-            Method::PUT,
-            format!("{base}/ticket"),
+        )]),
+        "MarkRead" => on(vec![("", Some(json!({"seq": 1})))]),
+        "Escalate" => on(vec![("", Some(json!({"reason": "take over"})))]),
+        "Assign" => on(vec![("", Some(json!({"teamMemberId": ctx.globex_admin})))]),
+        "Resolve" => on(vec![("", Some(json!({"resolution": "mine now"})))]),
+        "UpdateTicket" => on(vec![(
+            "",
             Some(json!({"priority": "LOW", "status": "CLOSED"})),
-        ),
-        (Method::DELETE, base, None),
-    ]
+        )]),
+        "ListChannels" => Some(Case::Lists(vec![
+            format!("?limit=200&assignedTo={}", ctx.acme_qm),
+            "?limit=200".to_owned(),
+        ])),
+        "Sync" => Some(Case::Lists(vec!["?limit=1000".to_owned()])),
+        "ListUsers" => Some(Case::Lists(vec!["?q=acme".to_owned(), String::new()])),
+        "Me" => Some(Case::Lists(vec![String::new()])),
+        "CreateChannel" => {
+            let create =
+                |who: &str| json!({"type": "TEAM", "subject": "poach", "participantIds": [who]});
+            Some(Case::NamesAcme {
+                path: route.path.to_owned(),
+                acme: create(&ctx.acme_user),
+                random: create(&uuid::Uuid::new_v4().to_string()),
+                token: true,
+                what: "open a channel with an acme participant",
+            })
+        }
+        "Login" => Some(Case::NamesAcme {
+            path: route.path.to_owned(),
+            // The attacker's email and password are filled in per attacker.
+            acme: json!({"tenantId": ctx.acme}),
+            random: json!({"tenantId": uuid::Uuid::new_v4().to_string()}),
+            token: false,
+            what: "sign in to acme",
+        }),
+        "Refresh" | "Logout" => Some(Case::NoTenantInput(
+            "takes only the caller's own refresh token, which names its own tenant",
+        )),
+        "Health" => Some(Case::NoTenantInput("answers the same to everyone")),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_endpoint_has_an_attack_case() {
+    let ctx = Context {
+        acme: String::new(),
+        acme_user: String::new(),
+        acme_qm: String::new(),
+        globex_admin: String::new(),
+        own_channel: String::new(),
+    };
+    let missing: Vec<&str> = endpoints::ALL
+        .iter()
+        .filter(|route| attack_case(route, &ctx).is_none())
+        .map(|route| route.name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without an attack case: {missing:?}"
+    );
+    for route in endpoints::ALL {
+        match attack_case(route, &ctx) {
+            Some(Case::OnChannel(_)) => assert!(route.takes_channel(), "{}", route.name),
+            // Only a route that needs no token can take no tenant's ids at all.
+            Some(Case::NoTenantInput(why)) => assert_eq!(
+                route.access,
+                endpoints::Access::Public,
+                "{}: {why}",
+                route.name
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn method(route: &Route) -> Method {
+    match route.method {
+        endpoints::Method::Get => Method::GET,
+        endpoints::Method::Post => Method::POST,
+        endpoints::Method::Put => Method::PUT,
+        endpoints::Method::Delete => Method::DELETE,
+    }
 }
 
 fn same_answer(a: &Answer, b: &Answer) -> bool {
@@ -116,42 +200,61 @@ on_both_databases! {
         let carol = server.login("carol@globex.test").await;
         let gina = server.login("admin@globex.test").await;
         let own_channel = server.queue(&gina).await.into_iter().next().expect("a globex channel").id.to_string();
+        let ctx = Context {
+            acme: acme.clone(),
+            acme_user: acme_user.clone(),
+            acme_qm: server.user_id("qm@acme.test").await,
+            globex_admin: gina.login.user.id.to_string(),
+            own_channel,
+        };
         let mut tally = Tally::default();
         for attacker in [&carol, &gina] {
-            for target in &targets {
-                for route in channel_routes(target, &gina.login.user.id.to_string()) {
-                    tally.attack(&server, attacker, route, target).await;
+            for route in endpoints::ALL {
+                let Some(case) = attack_case(route, &ctx) else {
+                    panic!("{} has no attack case", route.name);
+                };
+                match case {
+                    Case::OnChannel(entries) => {
+                        for target in &targets {
+                            for (query, body) in &entries {
+                                let path = format!("{}{query}", route.path_for(target));
+                                tally.attack(&server, attacker, (method(route), path, body.clone()), target).await;
+                            }
+                        }
+                        if route.name == "Assign" {
+                            // Pull an acme user into a globex channel.
+                            let assign = route.path_for(&ctx.own_channel);
+                            let real = server.call(Method::PUT, &assign, Some(&attacker.token), Some(json!({"teamMemberId": ctx.acme_user}))).await;
+                            let random = server.call(Method::PUT, &assign, Some(&attacker.token), Some(json!({"teamMemberId": uuid::Uuid::new_v4()}))).await;
+                            tally.record(&real, &random, || "assign an acme user into a globex channel".into());
+                        }
+                    }
+                    Case::Lists(queries) => {
+                        for query in queries {
+                            let path = format!("{}{query}", route.path);
+                            let answer = server.call(method(route), &path, Some(&attacker.token), None).await;
+                            tally.attempts += 1;
+                            let text = answer.body.to_string();
+                            if answer.status != StatusCode::OK || text.contains(&acme) || text.contains("acme.test") || targets.iter().any(|t| text.contains(t.as_str())) {
+                                tally.leaks.push(format!("{path} reveals acme: {} {text:.300}", answer.status));
+                            }
+                        }
+                    }
+                    Case::NamesAcme { path, mut acme, mut random, token, what } => {
+                        if !token {
+                            for body in [&mut acme, &mut random] {
+                                body["email"] = json!(attacker.login.user.email);
+                                body["password"] = json!("switchboard");
+                            }
+                        }
+                        let token = token.then_some(attacker.token.as_str());
+                        let real = server.call(method(route), &path, token, Some(acme)).await;
+                        let random = server.call(method(route), &path, token, Some(random)).await;
+                        tally.record(&real, &random, || what.into());
+                    }
+                    Case::NoTenantInput(_) => {}
                 }
             }
-            // Pull an acme user into a globex channel, or into a new one.
-            let assign = format!("/api/chat/channels/{own_channel}/assign");
-            let real = server.call(Method::PUT, &assign, Some(&attacker.token), Some(json!({"teamMemberId": acme_user}))).await;
-            let random = server.call(Method::PUT, &assign, Some(&attacker.token), Some(json!({"teamMemberId": uuid::Uuid::new_v4()}))).await;
-            tally.record(&real, &random, || "assign an acme user into a globex channel".into());
-            let create = |who: String| json!({"type": "TEAM", "subject": "poach", "participantIds": [who]});
-            let real = server.call(Method::POST, "/api/chat/channels", Some(&attacker.token), Some(create(acme_user.clone()))).await;
-            let random = server.call(Method::POST, "/api/chat/channels", Some(&attacker.token), Some(create(uuid::Uuid::new_v4().to_string()))).await;
-            tally.record(&real, &random, || "open a channel with an acme participant".into());
-            // Lists: nothing of acme's.
-            for path in [
-                format!("/api/chat/channels?limit=200&assignedTo={}", server.user_id("qm@acme.test").await),
-                "/api/chat/channels?limit=200".to_owned(),
-                "/api/chat/sync?limit=1000".to_owned(),
-                "/api/users?q=acme".to_owned(),
-                "/api/users".to_owned(),
-            ] {
-                let answer = server.call(Method::GET, &path, Some(&attacker.token), None).await;
-                tally.attempts += 1;
-                let text = answer.body.to_string();
-                if answer.status != StatusCode::OK || text.contains(&acme) || text.contains("acme.test") || targets.iter().any(|t| text.contains(t.as_str())) {
-                    tally.leaks.push(format!("{path} reveals acme: {} {text:.300}", answer.status));
-                }
-            }
-            // Sign in to acme.
-            let login = |tenant: String| json!({"email": attacker.login.user.email, "password": "switchboard", "tenantId": tenant});
-            let real = server.call(Method::POST, "/api/auth/login", None, Some(login(acme.clone()))).await;
-            let random = server.call(Method::POST, "/api/auth/login", None, Some(login(uuid::Uuid::new_v4().to_string()))).await;
-            tally.record(&real, &random, || "sign in to acme".into());
         }
         println!("cross-tenant attack attempts: {}", tally.attempts);
         assert!(tally.attempts >= 80, "the suite ran {} attempts", tally.attempts);
