@@ -1,14 +1,17 @@
-//! The typed REST client: every route of PLATFORM.md over reqwest (rustls), answers decoded
-//! with `protocol`'s types, failures mapped to [`Error`]. It holds the current access
+//! The typed REST client: every endpoint of `protocol::endpoints` (which holds each one's
+//! method and path) over reqwest (rustls), answers decoded with `protocol`'s types, failures
+//! mapped to [`Error`]. It holds the current access
 //! token; the session decides when to refresh it.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use protocol::endpoints::{self, Endpoint};
 use protocol::rest::{
     AssignRequest, ChannelListQuery, CreateChannelRequest, EscalateRequest, LoginRequest,
-    LoginResponse, LogoutRequest, MarkReadRequest, MeResponse, RefreshRequest, ResolveRequest,
-    SendMessageRequest, SyncQuery, SyncResponse, TokenPair, UpdateTicketRequest,
+    LoginResponse, LogoutRequest, MarkReadRequest, MeResponse, MessagesQuery, RefreshRequest,
+    ResolveRequest, SendMessageRequest, SyncQuery, SyncResponse, TokenPair, UpdateTicketRequest,
+    UserListQuery,
 };
 use protocol::{Channel, ChannelId, ErrorBody, Message, Secret, UserId, UserSummary};
 use reqwest::{Method, StatusCode};
@@ -80,28 +83,45 @@ impl Api {
         self.token.read().ok().and_then(|t| t.clone())
     }
 
-    async fn request<B: Serialize, T: DeserializeOwned>(
+    /// Calls endpoint `E` (from `protocol::endpoints`, which holds its method and path),
+    /// on `channel` when its path names one, and decodes its answer.
+    async fn call<E>(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T> {
-        let response = self.send(method, path, body).await?;
+        channel: Option<ChannelId>,
+        query: Option<&E::Query>,
+        body: Option<&E::Body>,
+    ) -> Result<E::Response>
+    where
+        E: Endpoint,
+        E::Query: Serialize,
+        E::Body: Serialize,
+        E::Response: DeserializeOwned,
+    {
+        let route = E::ROUTE;
+        let mut path = match channel {
+            Some(id) => route.path_for(&id),
+            None => route.path.to_owned(),
+        };
+        if let Some(query) = query {
+            let query = query_string(query)?;
+            if !query.is_empty() {
+                path.push('?');
+                path.push_str(&query);
+            }
+        }
+        let response = self.send(method(route.method), &path, body).await?;
         let text = response
             .text()
             .await
             .map_err(|e| Error::Offline(e.to_string()))?;
-        protocol::json::from_str(&text)
-            .map_err(|e| Error::Server(format!("unexpected answer from {path}: {e}")))
-    }
-
-    async fn request_empty<B: Serialize>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<()> {
-        self.send(method, path, body).await.map(drop)
+        // No content decodes as `null`, which is what `()` answers are.
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            &text
+        };
+        protocol::json::from_str(text)
+            .map_err(|e| Error::Server(format!("unexpected answer from {}: {e}", route.path)))
     }
 
     async fn send<B: Serialize>(
@@ -157,171 +177,155 @@ impl Api {
         })
     }
 
-    /// `POST /api/auth/login`.
+    /// Signs in.
     pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse> {
-        self.request(Method::POST, "/api/auth/login", Some(request))
+        self.call::<endpoints::Login>(None, None, Some(request))
             .await
     }
 
-    /// `POST /api/auth/refresh`.
+    /// Trades a refresh token for a new pair.
     pub async fn refresh(&self, refresh_token: &Secret) -> Result<TokenPair> {
         let body = RefreshRequest {
             refresh_token: refresh_token.clone(),
         };
-        self.request(Method::POST, "/api/auth/refresh", Some(&body))
+        self.call::<endpoints::Refresh>(None, None, Some(&body))
             .await
     }
 
-    /// `POST /api/auth/logout`.
+    /// Revokes a refresh token.
     pub async fn logout(&self, refresh_token: &Secret) -> Result<()> {
         let body = LogoutRequest {
             refresh_token: refresh_token.clone(),
         };
-        self.request_empty(Method::POST, "/api/auth/logout", Some(&body))
+        self.call::<endpoints::Logout>(None, None, Some(&body))
             .await
     }
 
-    /// `GET /api/users/me`.
+    /// The caller, its tenant, role and permissions.
     pub async fn me(&self) -> Result<MeResponse> {
-        self.request::<(), _>(Method::GET, "/api/users/me", None)
-            .await
+        self.call::<endpoints::Me>(None, None, None).await
     }
 
-    /// `GET /api/users?q=`: users of the active tenant (for the assign picker).
+    /// Users of the active tenant (for the assign picker).
     pub async fn users(&self, q: Option<&str>) -> Result<Vec<UserSummary>> {
-        let path = match q {
-            Some(q) => format!("/api/users?{}", query_string(&[("q", q)])?),
-            None => "/api/users".to_owned(),
+        let query = UserListQuery {
+            q: q.map(str::to_owned),
+            role: None,
         };
-        self.request::<(), _>(Method::GET, &path, None).await
+        self.call::<endpoints::ListUsers>(None, Some(&query), None)
+            .await
     }
 
-    /// `GET /api/chat/channels`: one page of the queue.
+    /// One page of the queue.
     pub async fn channels(&self, query: &ChannelListQuery) -> Result<Vec<Channel>> {
-        let path = format!("/api/chat/channels?{}", query_string(query)?);
-        self.request::<(), _>(Method::GET, &path, None).await
+        self.call::<endpoints::ListChannels>(None, Some(query), None)
+            .await
     }
 
-    /// `POST /api/chat/channels`.
+    /// Opens a channel or ticket.
     pub async fn create_channel(&self, request: &CreateChannelRequest) -> Result<Channel> {
-        self.request(Method::POST, "/api/chat/channels", Some(request))
+        self.call::<endpoints::CreateChannel>(None, None, Some(request))
             .await
     }
 
-    /// `GET /api/chat/channels/{id}`.
+    /// One channel.
     pub async fn channel(&self, id: ChannelId) -> Result<Channel> {
-        self.request::<(), _>(Method::GET, &format!("/api/chat/channels/{id}"), None)
+        self.call::<endpoints::GetChannel>(Some(id), None, None)
             .await
     }
 
-    /// `GET /api/chat/channels/{id}/messages?after=`.
+    /// The messages after seq `after`, at most `limit`.
     pub async fn messages_after(
         &self,
         id: ChannelId,
         after: i64,
         limit: u32,
     ) -> Result<Vec<Message>> {
-        let path = format!("/api/chat/channels/{id}/messages?after={after}&limit={limit}");
-        self.request::<(), _>(Method::GET, &path, None).await
+        let query = MessagesQuery {
+            before: None,
+            after: Some(after),
+            limit: Some(limit),
+        };
+        self.call::<endpoints::ListMessages>(Some(id), Some(&query), None)
+            .await
     }
 
-    /// `POST /api/chat/channels/{id}/messages` (idempotent on `clientMessageId`).
+    /// Posts a message (idempotent on `clientMessageId`).
     pub async fn send_message(
         &self,
         id: ChannelId,
         request: &SendMessageRequest,
     ) -> Result<Message> {
-        self.request(
-            Method::POST,
-            &format!("/api/chat/channels/{id}/messages"),
-            Some(request),
-        )
-        .await
+        self.call::<endpoints::SendMessage>(Some(id), None, Some(request))
+            .await
     }
 
-    /// `PUT /api/chat/channels/{id}/read`.
+    /// Moves the read marker.
     pub async fn mark_read(&self, id: ChannelId, seq: i64) -> Result<()> {
         let body = MarkReadRequest { seq };
-        self.request_empty(
-            Method::PUT,
-            &format!("/api/chat/channels/{id}/read"),
-            Some(&body),
-        )
-        .await
+        self.call::<endpoints::MarkRead>(Some(id), None, Some(&body))
+            .await
     }
 
-    /// `PUT /api/chat/channels/{id}/assign`.
+    /// Assigns the channel to `member`.
     pub async fn assign(&self, id: ChannelId, member: UserId) -> Result<Channel> {
         let body = AssignRequest {
             team_member_id: member,
         };
-        self.request(
-            Method::PUT,
-            &format!("/api/chat/channels/{id}/assign"),
-            Some(&body),
-        )
-        .await
+        self.call::<endpoints::Assign>(Some(id), None, Some(&body))
+            .await
     }
 
-    /// `PUT /api/chat/channels/{id}/escalate`.
+    /// Escalates the channel to platform support.
     pub async fn escalate(&self, id: ChannelId, reason: &str) -> Result<Channel> {
         let body = EscalateRequest {
             reason: reason.to_owned(),
         };
-        self.request(
-            Method::PUT,
-            &format!("/api/chat/channels/{id}/escalate"),
-            Some(&body),
-        )
-        .await
+        self.call::<endpoints::Escalate>(Some(id), None, Some(&body))
+            .await
     }
 
-    /// `PUT /api/chat/channels/{id}/resolve`.
+    /// Resolves the channel.
     pub async fn resolve(&self, id: ChannelId, resolution: Option<&str>) -> Result<Channel> {
         let body = ResolveRequest {
             resolution: resolution.map(str::to_owned),
         };
-        self.request(
-            Method::PUT,
-            &format!("/api/chat/channels/{id}/resolve"),
-            Some(&body),
-        )
-        .await
+        self.call::<endpoints::Resolve>(Some(id), None, Some(&body))
+            .await
     }
 
-    /// `PUT /api/chat/channels/{id}/reopen`.
+    /// Reopens a resolved channel.
     pub async fn reopen(&self, id: ChannelId) -> Result<Channel> {
-        self.request::<(), _>(
-            Method::PUT,
-            &format!("/api/chat/channels/{id}/reopen"),
-            None,
-        )
-        .await
+        self.call::<endpoints::Reopen>(Some(id), None, None).await
     }
 
-    /// `PUT /api/chat/channels/{id}/ticket`.
+    /// Changes the ticket's status, priority or category.
     pub async fn update_ticket(
         &self,
         id: ChannelId,
         update: &UpdateTicketRequest,
     ) -> Result<Channel> {
-        self.request(
-            Method::PUT,
-            &format!("/api/chat/channels/{id}/ticket"),
-            Some(update),
-        )
-        .await
-    }
-
-    /// `DELETE /api/chat/channels/{id}`: archive.
-    pub async fn archive(&self, id: ChannelId) -> Result<()> {
-        self.request_empty::<()>(Method::DELETE, &format!("/api/chat/channels/{id}"), None)
+        self.call::<endpoints::UpdateTicket>(Some(id), None, Some(update))
             .await
     }
 
-    /// `GET /api/chat/sync`.
+    /// Archives the channel.
+    pub async fn archive(&self, id: ChannelId) -> Result<()> {
+        self.call::<endpoints::Archive>(Some(id), None, None).await
+    }
+
+    /// What changed since a cursor.
     pub async fn sync(&self, query: &SyncQuery) -> Result<SyncResponse> {
-        let path = format!("/api/chat/sync?{}", query_string(query)?);
-        self.request::<(), _>(Method::GET, &path, None).await
+        self.call::<endpoints::Sync>(None, Some(query), None).await
+    }
+}
+
+/// reqwest's name for a contract method.
+fn method(method: endpoints::Method) -> Method {
+    match method {
+        endpoints::Method::Get => Method::GET,
+        endpoints::Method::Post => Method::POST,
+        endpoints::Method::Put => Method::PUT,
+        endpoints::Method::Delete => Method::DELETE,
     }
 }
