@@ -5,11 +5,14 @@
 //! - `demo [--no-activity]`: run the platform with the demo data (and demo users' activity)
 //!   and Switchboard against it.
 //! - `services`: start PostgreSQL and Redis for the tests and print their URLs.
-//! - `test`: every check and test: formatting, clippy, unit, integration and end-to-end.
+//! - `test`: every check and test: layout, formatting, clippy, unit, integration and
+//!   end-to-end.
+//! - `layout`: the layout rules alone (file length, import circles).
 //! - `bench`: the benchmarks, writing their results files.
 
 mod bench;
 mod demo;
+mod layout;
 mod prerequisites;
 mod services;
 mod shell;
@@ -31,7 +34,8 @@ commands:
             and Switchboard against it, its sign-in screen prefilled for admin@acme.test
             (under Xvfb when there is no display); Ctrl-C stops everything
   services  start PostgreSQL and Redis for the tests and print their URLs
-  test      run every check and test (fmt, clippy, unit, integration, end-to-end)
+  test      run every check and test (layout, fmt, clippy, unit, integration, end-to-end)
+  layout    check the layout rules alone: no file over 600 lines, no import circle
   bench     run the benchmarks (release builds) and write their results files
             (`bench queue|sockets|sync|search|console` for one; arguments after the name
             go to it)
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&args[1..]),
         Some("services") => services::run(),
         Some("test") => test::run(),
+        Some("layout") => layout::check(),
         Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

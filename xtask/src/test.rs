@@ -48,6 +48,10 @@ pub fn run() -> Result<()> {
     let redis_url = services::ensure_redis()?;
     ui::build()?;
     install_interop_client()?;
+    step(
+        "checking the layout (no file over 600 lines, no import circle)",
+        crate::layout::check,
+    )?;
     step("checking formatting (cargo fmt --check)", || {
         shell::run(command("cargo").args(["fmt", "--all", "--", "--check"]))
     })?;
