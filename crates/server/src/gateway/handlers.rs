@@ -23,10 +23,8 @@ use crate::chat::Origin;
 use crate::error::ApiError;
 use crate::rooms;
 
-/// Registers the event handlers of a socket that passed the handshake. Called by the
-/// handshake middleware, before socketioxide answers CONNECT: its connect handler runs in a
-/// spawned task after that answer, so handlers registered there could miss an event the client
-/// sends at once (it would be dropped unanswered).
+/// Registers the event handlers of a socket that passed the handshake (the gateway's connect
+/// middleware calls it, before CONNECT is answered).
 pub fn register<A: Adapter>(socket: &SocketRef<A>) {
     socket.on(names::JOIN_CHANNEL, join_channel::<A>);
     socket.on(names::LEAVE_CHANNEL, leave_channel::<A>);

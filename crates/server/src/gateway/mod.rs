@@ -14,7 +14,11 @@ mod session;
 use std::time::Duration;
 
 use axum::Router;
+use protocol::events::ConnectErrorData;
 use protocol::events::NAMESPACE;
+use serde_json::Value;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
 use socketioxide_redis::drivers::redis::redis_client as redis;
@@ -76,7 +80,7 @@ pub async fn attach(
     match redis {
         None => {
             let (layer, io) = builder.build_layer();
-            io.ns(NAMESPACE, handlers::on_connect.with(session::authenticate));
+            io.ns(NAMESPACE, handlers::on_connect.with(admit));
             chat.connect(Io::Local(io));
             Ok(router.layer(layer))
         }
@@ -102,7 +106,7 @@ pub async fn attach(
             let (layer, io) = builder
                 .with_adapter::<RedisAdapter<_>>(adapter)
                 .build_layer();
-            io.ns(NAMESPACE, handlers::on_connect.with(session::authenticate))
+            io.ns(NAMESPACE, handlers::on_connect.with(admit))
                 .await
                 .map_err(|e| GatewayError::Namespace(e.to_string()))?;
             chat.connect(Io::Redis(io));
@@ -110,4 +114,18 @@ pub async fn attach(
             Ok(router.layer(layer))
         }
     }
+}
+
+/// The connect middleware: authenticates the handshake, then registers the socket's event
+/// handlers — before socketioxide answers CONNECT, since its connect handler runs in a task
+/// spawned after that answer and handlers registered there could miss an event the client
+/// sends at once.
+async fn admit<A: Adapter>(
+    socket: SocketRef<A>,
+    auth: TryData<Value>,
+    state: socketioxide::extract::State<GatewayState>,
+) -> Result<(), ConnectErrorData> {
+    session::authenticate(socket.clone(), auth, state).await?;
+    handlers::register(&socket);
+    Ok(())
 }

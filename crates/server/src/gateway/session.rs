@@ -76,7 +76,7 @@ fn offered_token<A: Adapter>(socket: &SocketRef<A>, auth: &Option<Value>) -> Opt
         .map(|(_, value)| value.into_owned())
 }
 
-/// The connect middleware: refuses the socket with a coded reason, or records its session,
+/// Checks the handshake: refuses the socket with a coded reason, or records its session,
 /// puts it in its rooms and arms the expiry timer.
 pub async fn authenticate<A: Adapter>(
     socket: SocketRef<A>,
@@ -136,7 +136,6 @@ pub async fn authenticate<A: Adapter>(
     socket.join(rooms::of_actor(&session.actor));
     tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket signed in");
     socket.extensions.insert(session);
-    super::handlers::register(&socket);
     Ok(())
 }
 
