@@ -1,15 +1,14 @@
 //! The commands the UI invokes. Each takes and returns `protocol` types and fails with a
 //! [`CommandError`] (a `CodedError` the UI can show, logged once); the engine does the work.
 
-use engine::cache::outbox::Work;
 use protocol::console::{OutboxItem, SearchHit};
 use protocol::error::CodedError;
 use protocol::ipc::{
-    name, ActRequest, AppInfo, ChannelAction, ChannelPage, ChannelPageRequest, Settings, SignIn,
-    SignInOutcome, Startup,
+    name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
+    Startup,
 };
 use protocol::rest::CreateChannelRequest;
-use protocol::{Channel, ChannelId, UserSummary};
+use protocol::{Channel, ChannelId, TenantChoice, UserSummary};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::connection::ConnectionTracker;
@@ -92,17 +91,11 @@ pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<Sig
         .await
     {
         Ok(_) => {}
-        Err(engine::Error::Invalid { fields }) if fields.iter().any(|f| f.field == "tenantId") => {
-            let message = fields
-                .iter()
-                .find(|f| f.field == "tenantId")
-                .map(|f| f.message.clone())
-                .unwrap_or_default();
-            let tenants = console::tenant_choices(&message);
-            if !tenants.is_empty() {
-                return Ok(SignInOutcome::ChooseTenant { tenants });
-            }
-            return Err(CodedError::invalid(fields).into());
+        Err(engine::Error::Invalid { fields }) => {
+            return match TenantChoice::from_fields(&fields) {
+                Some(tenants) => Ok(SignInOutcome::ChooseTenant { tenants }),
+                None => Err(CodedError::invalid(fields).into()),
+            };
         }
         Err(error) => return Err(error.into()),
     }
@@ -189,19 +182,7 @@ pub async fn retry(console: State<'_, Console>, id: uuid::Uuid) -> Answer<Outbox
 #[tauri::command]
 pub async fn act(console: State<'_, Console>, request: ActRequest) -> Answer<OutboxItem> {
     let engine = console.engine.read().await;
-    let sent = engine
-        .act(request.channel_id, move |expected| match request.action {
-            ChannelAction::Assign { member } => Work::Assign { member, expected },
-            ChannelAction::Escalate { reason } => Work::Escalate { reason, expected },
-            ChannelAction::Resolve { resolution } => Work::Resolve {
-                resolution,
-                expected,
-            },
-            ChannelAction::Reopen => Work::Reopen { expected },
-            ChannelAction::Archive => Work::Archive { expected },
-            ChannelAction::UpdateTicket { update } => Work::UpdateTicket { update, expected },
-        })
-        .await?;
+    let sent = engine.act(request.channel_id, request.action).await?;
     Ok(sent.item)
 }
 

@@ -7,7 +7,7 @@ use engine::profile::Profile;
 use engine::realtime::Realtime;
 use engine::{Engine, EngineOptions};
 use protocol::ipc::{Settings, SignInDefaults, SignedIn};
-use protocol::{ChannelId, TenantId};
+use protocol::ChannelId;
 use tokio::sync::RwLock;
 
 use crate::settings::SettingsFile;
@@ -234,24 +234,6 @@ pub fn sign_in_defaults(engine: &Engine) -> SignInDefaults {
     }
 }
 
-/// The tenants a refused sign-in offers: the platform answers a user of several tenants
-/// with `tenantId` invalid and a message listing `slug (id)` pairs.
-pub fn tenant_choices(message: &str) -> Vec<protocol::ipc::TenantChoice> {
-    let Some((_, list)) = message.split_once("choose one of:") else {
-        return Vec::new();
-    };
-    list.split(',')
-        .filter_map(|entry| {
-            let (slug, rest) = entry.trim().split_once(" (")?;
-            let id: TenantId = rest.trim_end_matches(')').parse().ok()?;
-            Some(protocol::ipc::TenantChoice {
-                id,
-                slug: slug.to_owned(),
-            })
-        })
-        .collect()
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
@@ -275,20 +257,5 @@ mod tests {
             && element
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')));
-    }
-
-    #[test]
-    fn the_tenants_of_a_refused_sign_in_are_read_from_its_message() {
-        let acme = uuid::Uuid::new_v4();
-        let globex = uuid::Uuid::new_v4();
-        let message = format!(
-            "you belong to several tenants; choose one of: acme ({acme}), globex ({globex})"
-        );
-        let choices = tenant_choices(&message);
-        assert_eq!(choices.len(), 2);
-        assert_eq!(choices[0].slug, "acme");
-        assert_eq!(choices[0].id, TenantId::from(acme));
-        assert_eq!(choices[1].slug, "globex");
-        assert!(tenant_choices("wrong password").is_empty());
     }
 }

@@ -241,21 +241,8 @@ impl AppState {
             Change::Channel { channel } => {
                 let channel = *channel;
                 let id = channel.id;
-                let me = self.me().map(|m| m.user_id);
                 // A channel the user can no longer see is dropped.
-                let visible = match (self.me(), me) {
-                    (Some(session), Some(user)) => {
-                        session
-                            .role
-                            .visibility()
-                            .allows(&protocol::roles::ChannelFacts::of(
-                                &channel,
-                                user,
-                                session.tenant_id,
-                            ))
-                    }
-                    _ => true,
-                };
+                let visible = self.me().is_none_or(|me| me.viewer().may_see(&channel));
                 if visible {
                     Rc::make_mut(&mut self.channels).insert(id, channel);
                 } else {

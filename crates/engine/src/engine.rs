@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use protocol::validate::Validate;
-use protocol::{Channel, ChannelId, Message, Secret, TenantId};
+use protocol::{Channel, ChannelAction, ChannelId, Message, Secret, TenantId};
 
 use crate::cache::channels::QueueFilter;
 use crate::cache::outbox::{self as rows, Expected, OutboxItem, Work};
@@ -365,8 +365,7 @@ impl Engine {
         }
         let mut work = item.work.clone();
         if work.expected().is_some() {
-            let now = self.expected(item.channel_id).await?;
-            rebase(&mut work, now);
+            work.rebase(self.expected(item.channel_id).await?);
         }
         self.cache
             .write(move |tx| rows::requeue(tx, id, &work))
@@ -414,14 +413,14 @@ impl Engine {
         })
     }
 
-    /// Queues an action (built from the channel as cached now) and tries to apply it.
-    pub async fn act(
-        &self,
-        channel: ChannelId,
-        action: impl FnOnce(Expected) -> Work,
-    ) -> Result<Sent> {
+    /// Queues an action, expecting the channel to stay as cached now, and tries to apply
+    /// it.
+    pub async fn act(&self, channel: ChannelId, action: ChannelAction) -> Result<Sent> {
         self.session()?;
-        let work = action(self.expected(channel).await?);
+        let work = Work::Act {
+            action,
+            expected: self.expected(channel).await?,
+        };
         self.enqueue_and_flush(channel, work).await
     }
 
@@ -466,18 +465,5 @@ impl Engine {
     /// The outbox: everything not yet sent, and the last 20 sent.
     pub async fn outbox(&self) -> Result<Vec<OutboxItem>> {
         self.cache.read(|conn| rows::list(conn, 20)).await
-    }
-}
-
-/// Replaces the expectation of an action with `now`.
-fn rebase(work: &mut Work, now: Expected) {
-    match work {
-        Work::SendMessage { .. } => {}
-        Work::Assign { expected, .. }
-        | Work::Escalate { expected, .. }
-        | Work::Resolve { expected, .. }
-        | Work::Reopen { expected }
-        | Work::Archive { expected }
-        | Work::UpdateTicket { expected, .. } => *expected = now,
     }
 }

@@ -11,7 +11,7 @@
 //! that task and, where it needs the outcome, waits for it.
 
 use protocol::rest::SendMessageRequest;
-use protocol::Channel;
+use protocol::{Channel, ChannelAction, ChannelId};
 
 use crate::cache::outbox::{self as rows, OutboxItem, OutboxState, Work};
 use crate::cache::{channels, messages, Cache};
@@ -77,7 +77,14 @@ async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
                 .await?;
             Performed::Message(Box::new(message))
         }
-        Work::Assign { member, .. } => {
+        Work::Act { action, .. } => act(session, id, action).await?,
+    })
+}
+
+/// Applies `action` to channel `id` through its REST route.
+async fn act(session: &Session, id: ChannelId, action: &ChannelAction) -> Result<Performed> {
+    Ok(match action {
+        ChannelAction::Assign { member } => {
             let member = *member;
             Performed::Channel(Box::new(
                 session
@@ -85,7 +92,7 @@ async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
                     .await?,
             ))
         }
-        Work::Escalate { reason, .. } => Performed::Channel(Box::new(
+        ChannelAction::Escalate { reason } => Performed::Channel(Box::new(
             session
                 .call(|api| {
                     let reason = reason.clone();
@@ -93,7 +100,7 @@ async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
                 })
                 .await?,
         )),
-        Work::Resolve { resolution, .. } => Performed::Channel(Box::new(
+        ChannelAction::Resolve { resolution } => Performed::Channel(Box::new(
             session
                 .call(|api| {
                     let resolution = resolution.clone();
@@ -101,18 +108,18 @@ async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
                 })
                 .await?,
         )),
-        Work::Reopen { .. } => Performed::Channel(Box::new(
+        ChannelAction::Reopen => Performed::Channel(Box::new(
             session
                 .call(|api| async move { api.reopen(id).await })
                 .await?,
         )),
-        Work::Archive { .. } => {
+        ChannelAction::Archive => {
             session
                 .call(|api| async move { api.archive(id).await })
                 .await?;
             Performed::Nothing
         }
-        Work::UpdateTicket { update, .. } => Performed::Channel(Box::new(
+        ChannelAction::UpdateTicket { update } => Performed::Channel(Box::new(
             session
                 .call(|api| {
                     let update = update.clone();

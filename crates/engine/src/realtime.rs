@@ -347,7 +347,7 @@ async fn apply(
     match event {
         ServerEvent::NewMessage(new) => {
             let message = new.message;
-            let mine = message.sender_id == viewer.user_id;
+            let mine = message.sender_id == viewer.user;
             let stored = message.clone();
             let added = cache
                 .write(move |tx| {

@@ -7,7 +7,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use protocol::rest::LoginRequest;
-use protocol::{Role, Secret, TenantId, UserId};
+pub use protocol::Viewer;
+use protocol::{Secret, TenantId};
 
 use crate::api::Api;
 use crate::credentials::Credentials;
@@ -21,25 +22,6 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// When to refresh a token that lives `lifetime` from now.
 fn refresh_at(lifetime: Duration) -> Instant {
     Instant::now() + lifetime - REFRESH_MARGIN.min(lifetime / 4)
-}
-
-/// Who the engine acts as: what visibility is judged against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewer {
-    /// The user.
-    pub user_id: UserId,
-    /// The active tenant (absent: a super admin over every tenant).
-    pub tenant_id: Option<TenantId>,
-    /// The role in it.
-    pub role: Role,
-}
-
-impl Viewer {
-    /// Whether the viewer may see `channel` as it is now.
-    pub fn may_see(&self, channel: &protocol::Channel) -> bool {
-        let facts = protocol::roles::ChannelFacts::of(channel, self.user_id, self.tenant_id);
-        self.role.visibility().allows(&facts)
-    }
 }
 
 /// A signed-in session (possibly offline: it can still read the cache).
@@ -111,8 +93,8 @@ impl Session {
     /// Who the engine acts as.
     pub fn viewer(&self) -> Viewer {
         Viewer {
-            user_id: self.record.user_id,
-            tenant_id: self.record.tenant_id,
+            user: self.record.user_id,
+            tenant: self.record.tenant_id,
             role: self.record.role,
         }
     }

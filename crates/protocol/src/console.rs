@@ -1,14 +1,14 @@
 //! The console's own vocabulary, spoken between its engine, its desktop shell and its UI:
-//! the stream of changes, the outbox's items, and search hits. None of it crosses the wire
-//! to the platform.
+//! the stream of changes, the outbox's items (messages and [`ChannelAction`]s), and search
+//! hits. None of it crosses the wire to the platform.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::action::ChannelAction;
 use crate::events::{UserStopTyping, UserTyping};
 use crate::ipc::ConnectionState;
 use crate::model::Seq;
-use crate::rest::UpdateTicketRequest;
 use crate::{Channel, ChannelId, ChannelStatus, Message, UserId};
 
 /// One change to what the console shows, as it happens. A front takes a snapshot, then
@@ -108,7 +108,11 @@ pub struct Expected {
     pub assigned_to: Option<UserId>,
 }
 
-/// A piece of outbox work.
+/// A piece of outbox work: a message, or an action on the channel.
+///
+/// Stored as JSON in the console's cache: `{"kind": "sendMessage", "content": …}` or
+/// `{"kind": "act", "action": "assign", "member": …, "expected": {…}}` (the action's own
+/// fields flattened beside `expected`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Work {
@@ -117,57 +121,22 @@ pub enum Work {
         /// The text.
         content: String,
     },
-    /// Assign the channel.
-    Assign {
-        /// To whom.
-        member: UserId,
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Escalate the channel.
-    Escalate {
-        /// Why.
-        reason: String,
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Resolve the channel.
-    Resolve {
-        /// How.
-        resolution: Option<String>,
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Reopen the channel.
-    Reopen {
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Archive the channel.
-    Archive {
-        /// The channel as it was.
-        expected: Expected,
-    },
-    /// Change the ticket.
-    UpdateTicket {
-        /// The change.
-        update: UpdateTicketRequest,
-        /// The channel as it was.
+    /// Act on the channel.
+    Act {
+        /// What to do.
+        #[serde(flatten)]
+        action: ChannelAction,
+        /// The channel as it was when the action was made.
         expected: Expected,
     },
 }
 
 impl Work {
-    /// The kind, as stored.
+    /// The kind, as stored: `sendMessage`, or the action's name.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::SendMessage { .. } => "sendMessage",
-            Self::Assign { .. } => "assign",
-            Self::Escalate { .. } => "escalate",
-            Self::Resolve { .. } => "resolve",
-            Self::Reopen { .. } => "reopen",
-            Self::Archive { .. } => "archive",
-            Self::UpdateTicket { .. } => "updateTicket",
+            Self::Act { action, .. } => action.name(),
         }
     }
 
@@ -175,12 +144,14 @@ impl Work {
     pub fn expected(&self) -> Option<&Expected> {
         match self {
             Self::SendMessage { .. } => None,
-            Self::Assign { expected, .. }
-            | Self::Escalate { expected, .. }
-            | Self::Resolve { expected, .. }
-            | Self::Reopen { expected }
-            | Self::Archive { expected }
-            | Self::UpdateTicket { expected, .. } => Some(expected),
+            Self::Act { expected, .. } => Some(expected),
+        }
+    }
+
+    /// Replaces the expectation of an action with `now` (a message has none).
+    pub fn rebase(&mut self, now: Expected) {
+        if let Self::Act { expected, .. } = self {
+            *expected = now;
         }
     }
 }

@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+pub use crate::action::ChannelAction;
 use crate::model::Seq;
-use crate::rest::UpdateTicketRequest;
+pub use crate::tenant_choice::TenantChoice;
+use crate::viewer::Viewer;
 use crate::{Channel, ChannelId, Message, Role, Secret, TenantId, UserId};
 
 /// Command and event names, shared so neither side can misspell them.
@@ -132,6 +134,17 @@ pub struct SignedIn {
     pub role: Role,
 }
 
+impl SignedIn {
+    /// Who this is, for what they may see and do.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            user: self.user_id,
+            tenant: self.tenant_id,
+            role: self.role,
+        }
+    }
+}
+
 /// The console's notification settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -182,16 +195,6 @@ pub struct SignIn {
     pub tenant_id: Option<TenantId>,
 }
 
-/// A tenant the user may choose at sign-in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantChoice {
-    /// Its id.
-    pub id: TenantId,
-    /// Its short name.
-    pub slug: String,
-}
-
 /// `channel` command: which page of a channel's history.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,38 +218,6 @@ pub struct ChannelPage {
     pub messages: Vec<Message>,
     /// Whether older messages are cached.
     pub has_older: bool,
-}
-
-/// An action on a channel.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "action")]
-pub enum ChannelAction {
-    /// Assign to a member of the tenant.
-    #[serde(rename_all = "camelCase")]
-    Assign {
-        /// To whom.
-        member: UserId,
-    },
-    /// Escalate to the platform's super admins.
-    Escalate {
-        /// Why.
-        reason: String,
-    },
-    /// Resolve.
-    Resolve {
-        /// How.
-        resolution: Option<String>,
-    },
-    /// Reopen.
-    Reopen,
-    /// Archive.
-    Archive,
-    /// Change the ticket's status, priority or category.
-    UpdateTicket {
-        /// The change.
-        update: UpdateTicketRequest,
-    },
 }
 
 /// `act` command.

@@ -12,6 +12,11 @@
 //! - [`enums`]: channel, ticket, sender and participant enums.
 //! - [`audience`]: who may read a message (agents only, or everyone).
 //! - [`roles`]: roles, permissions, visibility, and which role may do which action.
+//! - [`action`]: the one vocabulary of actions on a channel (IPC, outbox, wire), and the
+//!   permission keys each needs.
+//! - [`viewer`]: a signed-in user's sight and offered actions, by the role tables.
+//! - [`tenant_choice`]: the tenants a login of a user of several is offered, and how the
+//!   refusal lists them.
 //! - [`model`]: the resources (`Channel`, `Message`, `Participant`, `Ticket`, users, tenants).
 //! - [`endpoints`]: every REST endpoint described once: method, path, types, access.
 //! - [`rest`]: REST request bodies, queries and responses.
@@ -28,6 +33,7 @@
 #[macro_use]
 mod macros;
 
+pub mod action;
 pub mod audience;
 pub mod console;
 pub mod endpoints;
@@ -42,8 +48,11 @@ pub mod rest;
 pub mod roles;
 pub mod secret;
 pub mod socketio;
+pub mod tenant_choice;
 pub mod validate;
+pub mod viewer;
 
+pub use action::ChannelAction;
 pub use audience::Audience;
 pub use enums::{
     ChannelStatus, ChannelType, ParticipantRole, Role, SenderType, TicketCategory, TicketPriority,
@@ -54,3 +63,5 @@ pub use ids::{ChannelId, MessageId, TenantId, TicketId, UserId};
 pub use model::{Channel, Message, Participant, Tenant, TenantMembership, Ticket, UserSummary};
 pub use roles::{ChatAction, Permission, Visibility, VisibilityScope};
 pub use secret::Secret;
+pub use tenant_choice::TenantChoice;
+pub use viewer::Viewer;

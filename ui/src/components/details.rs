@@ -11,7 +11,6 @@ use yew::prelude::*;
 use crate::components::dialogs::{ActionDialog, Dialog};
 use crate::effects::{self, run_action};
 use crate::logic::format::label;
-use crate::logic::permissions::offered;
 use crate::logic::queue::participant_name;
 use crate::state::AppContext;
 
@@ -43,7 +42,7 @@ pub fn details(props: &DetailsProps) -> Html {
         return html! {};
     };
     let channel = &props.channel;
-    let actions = offered(me.role, channel);
+    let actions = me.viewer().offered(channel);
     let ticket = channel.ticket.as_ref();
     let name_of = |user: Option<protocol::UserId>| {
         user.map(|u| participant_name(channel, u).unwrap_or("someone").to_owned())

@@ -33,10 +33,12 @@ async fn an_action_whose_channel_changed_meanwhile_waits_for_review() {
         )
         .await;
     let sent = engine
-        .act(channel, |expected| engine::cache::outbox::Work::Escalate {
-            reason: "from the cached view".to_owned(),
-            expected,
-        })
+        .act(
+            channel,
+            protocol::ChannelAction::Escalate {
+                reason: "from the cached view".to_owned(),
+            },
+        )
         .await
         .expect("queued");
     assert_eq!(sent.item.state, OutboxState::NeedsReview, "{:?}", sent.item);

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use engine::cache::channels::QueueFilter;
-use engine::cache::outbox::{OutboxState, Work};
+use engine::cache::outbox::OutboxState;
 use engine::changes::Change;
 use protocol::ipc::ConnectionState;
-use protocol::{ChannelStatus, ChannelType};
+use protocol::{ChannelAction, ChannelStatus, ChannelType};
 use sqlx::{AnyPool, Row};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinSet;
@@ -83,7 +83,7 @@ async fn concurrent_wake_ups_apply_a_queued_action_once_and_deliver_every_messag
     for n in 0..BEFORE + AFTER {
         if n == BEFORE {
             let sent = engine
-                .act(channel, |expected| Work::Assign { member, expected })
+                .act(channel, ChannelAction::Assign { member })
                 .await
                 .expect("the assignment is queued");
             assert_eq!(sent.item.state, OutboxState::Queued, "{:?}", sent.item);

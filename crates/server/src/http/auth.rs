@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use protocol::endpoints;
 use protocol::rest::{LoginRequest, LoginResponse, LogoutRequest, RefreshRequest, TokenPair};
-use protocol::{Role, Secret, Tenant, TenantId, TenantMembership, UserId, UserSummary};
+use protocol::{
+    Role, Secret, Tenant, TenantChoice, TenantId, TenantMembership, UserId, UserSummary,
+};
 
 use super::responses::{LoginErrors, RefreshErrors};
 use super::{ApiJson, AppState};
@@ -73,17 +75,14 @@ fn choose_session(
                 role: only.role,
             }),
             several => {
-                let names: Vec<String> = several
+                let choices: Vec<TenantChoice> = several
                     .iter()
-                    .map(|m| format!("{} ({})", m.slug, m.id))
+                    .map(|m| TenantChoice {
+                        id: m.id,
+                        slug: m.slug.clone(),
+                    })
                     .collect();
-                Err(ApiError::invalid(
-                    "tenantId",
-                    format!(
-                        "you belong to several tenants; choose one of: {}",
-                        names.join(", ")
-                    ),
-                ))
+                Err(ApiError::Invalid(vec![TenantChoice::field_error(&choices)]))
             }
         },
     }
