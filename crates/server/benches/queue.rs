@@ -7,7 +7,6 @@
 //! the percentiles to a markdown file.
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -16,9 +15,9 @@ use protocol::rest::{LoginResponse, NEXT_CURSOR_HEADER};
 use protocol::{Channel, Secret};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use server::Settings;
-use sqlx::any::AnyPoolOptions;
-use tokio::sync::oneshot;
+use testkit::report::{machine, results_path, write_results};
+use testkit::stats::percentile_cells;
+use testkit::{Database, InProcessServer};
 
 const CATEGORIES: &[&str] = &[
     "TECHNICAL",
@@ -55,7 +54,7 @@ fn options() -> Result<Options> {
     let mut options = Options {
         channels: 10_000,
         samples: 300,
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/queue.md"),
+        out: results_path(env!("CARGO_MANIFEST_DIR"), "queue"),
         sqlite_only: false,
     };
     let mut args = std::env::args().skip(1);
@@ -73,72 +72,29 @@ fn options() -> Result<Options> {
     Ok(options)
 }
 
-/// A server on port 0 over a fresh database.
+/// The platform server in-process over a fresh database, and an HTTP client for it.
 struct Bench {
     base: String,
     http: Client,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-async fn fresh_database(postgres: bool) -> Result<(String, Option<tempfile::TempDir>)> {
-    if !postgres {
-        let dir = tempfile::tempdir()?;
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("bench.db").display()
-        );
-        return Ok((url, Some(dir)));
-    }
-    let admin_url = std::env::var("SWITCHBOARD_TEST_POSTGRES_URL").unwrap_or_else(|_| {
-        "postgres://switchboard:switchboard@127.0.0.1:5432/postgres".to_owned()
-    });
-    sqlx::any::install_default_drivers();
-    let admin = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
-        .await
-        .with_context(|| format!("PostgreSQL at {admin_url} (run `cargo xtask services`)"))?;
-    let name = format!("sb_bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await?;
-    admin.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base.to_owned())
-        .context("a database URL with a path")?;
-    Ok((format!("{base}/{name}"), None))
+    server: InProcessServer,
 }
 
 impl Bench {
     async fn start(postgres: bool) -> Result<Self> {
-        let (database_url, dir) = fresh_database(postgres).await?;
-        let mut settings = Settings::new(
-            database_url,
-            Secret::new(uuid::Uuid::new_v4().to_string().repeat(2)),
-        );
-        settings.demo = true;
-        settings.login_attempts = 1000;
-        server::open_store(&settings).await?.close().await;
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = rx.await;
-            };
-            if let Err(e) = server::launch(settings, listener, shutdown).await {
-                eprintln!("the server stopped: {e}");
-            }
-        });
+        let database = if postgres {
+            Database::postgres().await
+        } else {
+            Database::sqlite()
+        };
+        let server = InProcessServer::start(database, |settings| {
+            settings.jwt_secret = Secret::new(uuid::Uuid::new_v4().to_string().repeat(2));
+            settings.login_attempts = 1000;
+        })
+        .await;
         Ok(Self {
-            base,
+            base: server.base(),
             http: Client::builder().timeout(Duration::from_secs(60)).build()?,
-            shutdown: Some(tx),
-            task,
-            _dir: dir,
+            server,
         })
     }
 
@@ -157,10 +113,7 @@ impl Bench {
     }
 
     async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        let _ = self.task.await;
+        self.server.stop().await;
     }
 }
 
@@ -295,15 +248,6 @@ const SHAPES: &[Shape] = &[
     },
 ];
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1000.0)
-}
-
 async fn measure(
     bench: &Bench,
     shape: &Shape,
@@ -373,33 +317,12 @@ async fn run(postgres: bool, options: &Options, report: &mut String) -> Result<(
     for shape in SHAPES {
         let token = bench.login(shape.who).await?;
         let (times, rows) = measure(&bench, shape, &token, options.samples).await?;
-        let line = format!(
-            "| {} | {rows} | {} | {} | {} | {} |",
-            shape.name,
-            ms(percentile(&times, 50.0)),
-            ms(percentile(&times, 95.0)),
-            ms(percentile(&times, 99.0)),
-            ms(percentile(&times, 100.0)),
-        );
+        let line = format!("| {} | {rows} | {} |", shape.name, percentile_cells(&times));
         eprintln!("    {line}");
         writeln!(report, "{line}")?;
     }
     bench.stop().await;
     Ok(())
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    format!("{cores} × {cpu}")
 }
 
 fn main() -> Result<()> {
@@ -422,7 +345,7 @@ fn main() -> Result<()> {
          assigned to the org admin, each with its opening message and one in three with a \
          reply. {} timed samples per query after {WARM_UP} warm-up requests. Generated by \
          `cargo xtask bench` on {}.",
-        machine(),
+        machine()?,
         options.channels,
         options.samples,
         chrono::Utc::now().format("%Y-%m-%d"),
@@ -434,8 +357,5 @@ fn main() -> Result<()> {
         }
         Ok::<_, anyhow::Error>(())
     })?;
-    std::fs::write(&options.out, &report)
-        .with_context(|| format!("write {}", options.out.display()))?;
-    eprintln!("wrote {}", options.out.display());
-    Ok(())
+    write_results(&options.out, &report)
 }

@@ -6,72 +6,28 @@
 //! between steps. Run with `cargo xtask bench sockets`; writes `benches/results/sockets.md`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use futures_util::{SinkExt, StreamExt};
 use protocol::events::NAMESPACE;
 use protocol::socketio::{EnginePacket, SocketPacket};
 use serde_json::{json, Value};
+use testkit::report::{results_path, write_results};
+use testkit::{Database, ServerCommand, ServerProcess};
 use tokio_tungstenite::tungstenite::Message as Frame;
 
 const STEPS: &[usize] = &[0, 1_000, 2_000, 3_000, 4_000, 5_000];
 const CONNECTING_AT_ONCE: usize = 50;
 
-/// The server process; killed when dropped.
-struct ServerProcess {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
-}
-
+/// The release server as its own process over a fresh SQLite file, with the demo data.
 async fn start_server() -> Result<ServerProcess> {
-    let dir = tempfile::tempdir()?;
-    let port = free_port()?;
-    let database = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let child = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .args(["--database-url", &database])
+    ServerCommand::new(env!("CARGO_BIN_EXE_switchboard-server"), Database::sqlite())
+        .demo()
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .start_timeout(Duration::from_secs(60))
         .spawn()
-        .context("start switchboard-server")?;
-    let server = ServerProcess {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    let http = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        if let Ok(response) = http.get(format!("{}/api/health", server.base)).send().await {
-            if response.status().is_success() {
-                return Ok(server);
-            }
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            bail!("the server did not answer /api/health within a minute");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        .await
 }
 
 async fn login(base: &str, email: &str) -> Result<String> {
@@ -136,7 +92,7 @@ async fn open_socket(base: &str, token: &str) -> Result<tokio::task::JoinHandle<
 }
 
 fn main() -> Result<()> {
-    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/sockets.md");
+    let mut out = results_path(env!("CARGO_MANIFEST_DIR"), "sockets");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -148,11 +104,11 @@ fn main() -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async {
         let server = start_server().await?;
-        let pid = server.child.id();
+        let pid = server.pid().context("the server runs")?;
         // Sockets of several users and roles, as a support desk has.
         let mut tokens = Vec::new();
         for email in ["admin@acme.test", "alice@acme.test", "bob@acme.test", "qm@acme.test", "carol@globex.test"] {
-            tokens.push(login(&server.base, email).await?);
+            tokens.push(login(&server.base(), email).await?);
         }
         let mut sockets = Vec::new();
         let mut rows = Vec::new();
@@ -162,7 +118,7 @@ fn main() -> Result<()> {
                 let mut opening = Vec::with_capacity(batch);
                 for n in 0..batch {
                     let token = tokens[(sockets.len() + n) % tokens.len()].clone();
-                    let base = server.base.clone();
+                    let base = server.base();
                     opening.push(tokio::spawn(async move { open_socket(&base, &token).await }));
                 }
                 for task in opening {
@@ -209,10 +165,5 @@ fn main() -> Result<()> {
         drop(server);
         Ok::<_, anyhow::Error>(report)
     })?;
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&out, &report)?;
-    eprintln!("{report}\nwrote {}", out.display());
-    Ok(())
+    write_results(&out, &report)
 }

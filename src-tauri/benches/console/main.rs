@@ -17,7 +17,7 @@
 //! [--out FILE]`; `--help` lists them). Writes `src-tauri/benches/results/console.md`.
 //!
 //! - `args`: the command line;
-//! - `server`: the platform server;
+//! - `server`: the platform server (testkit's, as a child process);
 //! - `seed`: the tickets and the filled profiles;
 //! - `app`: the app under measure;
 //! - `process`: stopping processes, and their PSS;
@@ -34,14 +34,14 @@ mod server;
 
 use std::time::{Duration, Instant};
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
+use testkit::report::write_results;
 
 use crate::args::Options;
 use crate::process::STOP_TIMEOUT;
 use crate::report::{group_thousands, report, Scenario};
 use crate::scenario::scenario;
 use crate::seed::{create_tickets, fill_profile, WRITERS};
-use crate::server::Server;
 
 /// Who the console signs in as, and the tickets' author.
 const EMAIL: &str = "admin@acme.test";
@@ -66,25 +66,25 @@ fn main() -> Result<()> {
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
-    let server = runtime.block_on(Server::start(dir.path(), &http))?;
+    let mut server = runtime.block_on(server::start(dir.path()))?;
     let mut notes = Vec::new();
 
     // 1. The demo data.
     let demo_home = dir.path().join("demo-home");
     let demo_xdg = dir.path().join("demo-xdg");
-    let cached = runtime.block_on(fill_profile(&demo_home, &server.base))?;
+    let cached = runtime.block_on(fill_profile(&demo_home, &server.base()))?;
     eprintln!("    the demo profile caches {cached} channels");
     let demo = scenario("demo data", &demo_home, &demo_xdg, options.runs)?;
 
     // 2. 10k more tickets, real ones, through the API.
     let started = Instant::now();
-    runtime.block_on(create_tickets(&http, &server.base, options.tickets))?;
+    runtime.block_on(create_tickets(&http, &server.base(), options.tickets))?;
     let seeding = started.elapsed();
     eprintln!("    created {} tickets in {seeding:.1?}", options.tickets);
     let big_home = dir.path().join("big-home");
     let big_xdg = dir.path().join("big-xdg");
     let started = Instant::now();
-    let cached_big = runtime.block_on(fill_profile(&big_home, &server.base))?;
+    let cached_big = runtime.block_on(fill_profile(&big_home, &server.base()))?;
     let syncing = started.elapsed();
     eprintln!("    the second profile caches {cached_big} channels (synced in {syncing:.1?})");
     ensure!(
@@ -138,7 +138,7 @@ fn main() -> Result<()> {
          the maxima."
             .to_owned(),
     );
-    drop(server);
+    server.terminate(STOP_TIMEOUT);
 
     let scenarios = [
         Scenario {
@@ -151,11 +151,5 @@ fn main() -> Result<()> {
         },
     ];
     let text = report(&options, &scenarios, &notes)?;
-    if let Some(parent) = options.out.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&options.out, &text)
-        .with_context(|| format!("cannot write {}", options.out.display()))?;
-    eprintln!("{text}\nwrote {}", options.out.display());
-    Ok(())
+    write_results(&options.out, &text)
 }

@@ -3,16 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::process::Child;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
+use testkit::process::terminate;
 
-// `stat`, `process_tree` and `alive`: the reading of `/proc` the end-to-end harness uses too.
-#[path = "../../../tests/e2e/support/procfs.rs"]
-mod procfs;
-pub use procfs::{alive, process_tree};
+pub use testkit::procfs::{alive, process_tree};
 
 /// How long the app and its children may take to go after SIGTERM.
 pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,22 +16,7 @@ pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// SIGTERM, then SIGKILL if `child` is still there after [`STOP_TIMEOUT`]. Returns whether
 /// it had to be killed.
 pub fn stop_child(child: &mut Child) -> bool {
-    if let Ok(Some(_)) = child.try_wait() {
-        return false;
-    }
-    if let Ok(pid) = i32::try_from(child.id()) {
-        let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    true
+    terminate(child, STOP_TIMEOUT)
 }
 
 /// A process's program name: argv\[0\]'s file name, else its `comm`.

@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
-use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use testkit::report::machine;
 
 use crate::args::Options;
 use crate::scenario::Run;
@@ -38,34 +38,6 @@ fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
 fn cell(values: Vec<f64>, decimals: usize) -> String {
     let (median, min, max) = spread(values);
     format!("{median:.decimals$} ({min:.decimals$}–{max:.decimals$})")
-}
-
-/// `nproc`, the CPU model and the total RAM.
-fn machine() -> Result<String> {
-    let nproc = Command::new("nproc")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .context("`nproc` failed")?;
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").context("cannot read /proc/cpuinfo")?;
-    let model = cpuinfo
-        .lines()
-        .find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            (key.trim() == "model name").then(|| value.trim().to_owned())
-        })
-        .unwrap_or_else(|| "an unknown CPU".to_owned());
-    let meminfo = std::fs::read_to_string("/proc/meminfo").context("cannot read /proc/meminfo")?;
-    let total_kib: u64 = meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("MemTotal:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("no MemTotal in /proc/meminfo")?;
-    Ok(format!(
-        "`nproc` {nproc}, {model}, {:.1} GiB RAM",
-        total_kib as f64 / 1024.0 / 1024.0
-    ))
 }
 
 /// One scenario's runs, under its name in the tables.

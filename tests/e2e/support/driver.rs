@@ -4,14 +4,14 @@
 //! child is orphaned, keeps its port and the test's pipes, and the run hangs.
 
 use std::fs::File;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
+use testkit::free_port;
+use testkit::process::terminate;
 
 /// How long tauri-driver may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -93,26 +93,8 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
-        let Ok(pid) = i32::try_from(self.child.id()) else {
-            return;
-        };
-        if kill(Pid::from_raw(pid), Signal::SIGTERM).is_err() {
-            return;
+        if terminate(&mut self.child, STOP_TIMEOUT) {
+            eprintln!("tauri-driver ignored SIGTERM for {STOP_TIMEOUT:?}; killed it");
         }
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        eprintln!("tauri-driver ignored SIGTERM for {STOP_TIMEOUT:?}; killing it");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
-}
-
-/// A TCP port free now on loopback.
-pub fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -7,7 +7,6 @@ mod notifications;
 mod output;
 mod platform;
 mod process;
-mod procfs;
 mod tray;
 
 pub use app::AppSession;

@@ -2,47 +2,24 @@
 //! data on its own SQLite file and port, stoppable and restartable on both; and a REST client
 //! that checks what reached it.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use protocol::rest::LoginRequest;
 use protocol::{Channel, ChannelId, Message, Secret, UserSummary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use testkit::{sibling_binary, Database, ServerCommand, ServerProcess};
 
-use super::driver::free_port;
 use super::output_dir;
 
 /// The demo users' password.
 pub const DEMO_PASSWORD: &str = "switchboard";
-/// How long the server may take to answer after starting.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The server binary, built by `cargo xtask test` beside this test's binary.
-fn binary() -> Result<PathBuf> {
-    let test = std::env::current_exe()?;
-    let dir = test
-        .parent()
-        .and_then(|deps| deps.parent())
-        .context("the test binary is not in target/<profile>/deps")?;
-    let binary = dir.join("switchboard-server");
-    ensure!(
-        binary.is_file(),
-        "{} is missing: build it with `cargo build -p switchboard-server` (cargo xtask test does)",
-        binary.display()
-    );
-    Ok(binary)
-}
 
 /// A running platform; stopped when dropped.
 #[derive(Debug)]
 pub struct Platform {
-    child: Option<Child>,
-    port: u16,
-    database: PathBuf,
-    log: PathBuf,
+    server: ServerProcess,
     http: reqwest::Client,
 }
 
@@ -50,89 +27,37 @@ impl Platform {
     /// Starts a platform with the demo data for test `name`.
     pub async fn start(name: &str) -> Result<Self> {
         let dir = output_dir(name)?;
-        let database = dir.join("platform.db");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
-        }
-        let mut platform = Self {
-            child: None,
-            port: free_port()?,
-            database,
-            log: dir.join("platform.log"),
+        // The server binary, built by `cargo xtask test` beside this test's binary.
+        let binary = sibling_binary(
+            "switchboard-server",
+            "build it with `cargo build -p switchboard-server` (cargo xtask test does)",
+        )?;
+        let server = ServerCommand::new(binary, Database::sqlite_at(&dir.join("platform.db")))
+            .demo()
+            // One secret across restarts, so the console's tokens stay good.
+            .env("JWT_SECRET", "end-to-end-tests-secret-of-enough-length")
+            .log_to(dir.join("platform.log"))
+            .spawn()
+            .await?;
+        Ok(Self {
+            server,
             http: reqwest::Client::new(),
-        };
-        platform.run().await?;
-        Ok(platform)
+        })
     }
 
     /// Its base URL.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn run(&mut self) -> Result<()> {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)?;
-        let child = Command::new(binary()?)
-            .args([
-                "serve",
-                "--demo",
-                "--bind",
-                &format!("127.0.0.1:{}", self.port),
-            ])
-            .arg("--database-url")
-            .arg(format!("sqlite://{}?mode=rwc", self.database.display()))
-            // One secret across restarts, so the console's tokens stay good.
-            .env("JWT_SECRET", "end-to-end-tests-secret-of-enough-length")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()
-            .context("cannot start switchboard-server")?;
-        self.child = Some(child);
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if let Ok(answer) = self
-                .http
-                .get(format!("{}/api/health", self.url()))
-                .send()
-                .await
-            {
-                if answer.status().is_success() {
-                    return Ok(());
-                }
-            }
-            if let Some(child) = self.child.as_mut() {
-                if let Some(status) = child.try_wait()? {
-                    bail!(
-                        "switchboard-server exited ({status}); see {}",
-                        self.log.display()
-                    );
-                }
-            }
-            ensure!(
-                Instant::now() < deadline,
-                "the platform did not answer within {START_TIMEOUT:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.server.base()
     }
 
     /// Stops the server (the port closes; its database stays).
     pub fn stop(&mut self) -> Result<()> {
-        if let Some(mut child) = self.child.take() {
-            child.kill()?;
-            child.wait()?;
-        }
-        Ok(())
+        self.server.stop()
     }
 
     /// Starts it again on the same port and database.
     pub async fn restart(&mut self) -> Result<()> {
-        self.stop()?;
-        self.run().await
+        self.server.restart().await
     }
 
     /// Signs `email` in (the only tenant it has) and returns a client acting as them.
@@ -157,12 +82,6 @@ impl Platform {
             base: self.url(),
             token: answer.access_token.expose().to_owned(),
         })
-    }
-}
-
-impl Drop for Platform {
-    fn drop(&mut self) {
-        let _ = self.stop();
     }
 }
 

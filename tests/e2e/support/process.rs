@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
-use super::procfs::{alive, process_tree};
+use testkit::procfs::{alive, process_tree};
 
 /// How long the app may take to end after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);

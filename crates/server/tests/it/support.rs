@@ -1,59 +1,19 @@
-//! The harness: a real server on port 0 over a fresh database with the demo data.
+//! The harness: a real server on port 0 over a fresh database with the demo data (testkit's
+//! in-process server), and what tests ask of it.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use protocol::rest::LoginResponse;
-use protocol::{Channel, Secret};
+use protocol::Channel;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::{Settings, Store};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
-use tokio::sync::oneshot;
+use testkit::{Database, InProcessServer};
 
 /// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
-
-const DEFAULT_POSTGRES: &str = "postgres://switchboard:switchboard@127.0.0.1:5432/postgres";
-
-/// A fresh, empty database of kind `db`; the handle keeps it alive.
-async fn fresh_database(db: Db) -> (String, Option<tempfile::TempDir>) {
-    match db {
-        Db::Sqlite => {
-            let dir = tempfile::tempdir().expect("a temp dir");
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            (url, Some(dir))
-        }
-        Db::Postgres => {
-            let admin_url = std::env::var("SWITCHBOARD_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned());
-            sqlx::any::install_default_drivers();
-            let admin = AnyPoolOptions::new()
-                .max_connections(1)
-                .connect(&admin_url)
-                .await
-                .unwrap_or_else(|e| {
-                    panic!("PostgreSQL is not reachable at {admin_url} ({e}); run the tests with `cargo xtask test`, which starts it")
-                });
-            let name = format!("sb_test_{}", uuid::Uuid::new_v4().simple());
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&admin)
-                .await
-                .expect("create a test database");
-            admin.close().await;
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(base, _)| base.to_owned())
-                .expect("a database URL with a path");
-            (format!("{base}/{name}"), None)
-        }
-    }
-}
+pub use testkit::DbKind as Db;
 
 /// A running server and what a test needs to talk to it and look under it.
 pub struct TestServer {
@@ -61,9 +21,7 @@ pub struct TestServer {
     pub http: reqwest::Client,
     pub db: AnyPool,
     pub database_url: String,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-    _dir: Option<tempfile::TempDir>,
+    _server: InProcessServer,
 }
 
 /// A signed-in user.
@@ -94,61 +52,31 @@ impl TestServer {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let (database_url, dir) = fresh_database(db).await;
-        Self::serve(database_url, dir, adjust).await
+        Self::serve(Database::fresh(db).await, adjust).await
     }
 
     /// Another node of the same platform: the same database, its own port.
     pub async fn another_node(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
-        Self::serve(self.database_url.clone(), None, adjust).await
+        Self::serve(Database::at(self.database_url.clone()), adjust).await
     }
 
-    async fn serve(
-        database_url: String,
-        dir: Option<tempfile::TempDir>,
-        adjust: impl FnOnce(&mut Settings),
-    ) -> Self {
-        let mut settings = Settings::new(
-            database_url.clone(),
-            Secret::new("a test secret that is long enough"),
-        );
-        settings.demo = true;
-        adjust(&mut settings);
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .expect("bind port 0");
-        let address = listener.local_addr().expect("an address");
-        // Open (migrate, seed) before serving, so the test never races the seeding.
-        server::open_store(&settings)
-            .await
-            .expect("open the store")
-            .close()
-            .await;
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = rx.await;
-            };
-            server::launch(settings, listener, shutdown)
-                .await
-                .expect("the server runs");
-        });
+    async fn serve(database: Database, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let server = InProcessServer::start(database, adjust).await;
+        let database_url = server.database().url().to_owned();
         let pool = AnyPoolOptions::new()
             .max_connections(2)
             .connect(&database_url)
             .await
             .expect("connect to the test database");
         Self {
-            base: format!("http://{address}"),
+            base: server.base(),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()
                 .expect("an HTTP client"),
             db: pool,
             database_url,
-            shutdown: Some(tx),
-            task: Some(task),
-            _dir: dir,
+            _server: server,
         }
     }
 
@@ -300,17 +228,6 @@ impl TestServer {
     /// Opens the store directly (for the store-level cases).
     pub async fn store(&self) -> Store {
         Store::connect(&self.database_url).await.expect("the store")
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Processes as `/proc` tells them: one process's parent, state and start time, a process
-//! with all its descendants, and whether one still runs. Shared by the end-to-end harness
-//! and the console benchmark.
+//! with all its descendants, and whether one still runs. Used by the end-to-end harness and
+//! the console benchmark.
 
 use std::collections::HashMap;
 
