@@ -6,8 +6,7 @@
 //! `cargo xtask bench search`; writes `crates/engine/benches/results/search.md`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
@@ -15,6 +14,8 @@ use engine::cache::{messages, search, Cache};
 use protocol::{ChannelId, Message, MessageId, Role, SenderType, UserId, UserSummary};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use testkit::report::{results_path, write_results};
+use testkit::stats::percentile_cells;
 use uuid::Uuid;
 
 const MESSAGES: usize = 1_000_000;
@@ -37,13 +38,8 @@ fn vocabulary(rng: &mut StdRng) -> Vec<String> {
         .collect()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 fn main() -> Result<()> {
-    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/search.md");
+    let mut out = results_path(env!("CARGO_MANIFEST_DIR"), "search");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -122,7 +118,6 @@ fn main() -> Result<()> {
             total_hits += hits.len();
         }
         times.sort();
-        let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1000.0);
         let mut report = String::new();
         writeln!(report, "# Offline search over 1M cached messages\n")?;
         writeln!(
@@ -139,17 +134,8 @@ fn main() -> Result<()> {
         )?;
         writeln!(report, "| p50 ms | p95 ms | p99 ms | max ms |")?;
         writeln!(report, "|---:|---:|---:|---:|")?;
-        writeln!(
-            report,
-            "| {} | {} | {} | {} |",
-            ms(percentile(&times, 50.0)),
-            ms(percentile(&times, 95.0)),
-            ms(percentile(&times, 99.0)),
-            ms(percentile(&times, 100.0))
-        )?;
+        writeln!(report, "| {} |", percentile_cells(&times))?;
         Ok::<_, anyhow::Error>(report)
     })?;
-    std::fs::write(&out, &report)?;
-    eprintln!("{report}\nwrote {}", out.display());
-    Ok(())
+    write_results(&out, &report)
 }

@@ -7,8 +7,6 @@
 //! `crates/engine/benches/results/sync.md`.
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -18,6 +16,8 @@ use engine::{Engine, EngineOptions};
 use protocol::rest::SyncQuery;
 use protocol::Secret;
 use serde_json::{json, Value};
+use testkit::report::{results_path, write_results};
+use testkit::{Database, InProcessServer};
 
 const MESSAGES: usize = 100_000;
 const CHANNELS: usize = 100;
@@ -34,7 +34,7 @@ async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> 
 }
 
 fn main() -> Result<()> {
-    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/sync.md");
+    let mut out = results_path(env!("CARGO_MANIFEST_DIR"), "sync");
     let mut messages = MESSAGES;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -47,21 +47,11 @@ fn main() -> Result<()> {
     }
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async move {
-        let dir = tempfile::tempdir()?;
-        let mut settings = server::Settings::new(
-            format!("sqlite://{}?mode=rwc", dir.path().join("platform.db").display()),
-            Secret::new("a benchmark secret that is long enough"),
-        );
-        settings.demo = true;
-        settings.login_attempts = 1000;
-        server::open_store(&settings).await?.close().await;
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        tokio::spawn(async move {
-            if let Err(error) = server::launch(settings, listener, std::future::pending()).await {
-                eprintln!("the server stopped: {error}");
-            }
-        });
+        let platform = InProcessServer::start(Database::sqlite(), |settings| {
+            settings.login_attempts = 1000;
+        })
+        .await;
+        let base = platform.base();
 
         // Seed: 100 channels, then the messages from 8 writers.
         let http = reqwest::Client::new();
@@ -148,7 +138,5 @@ fn main() -> Result<()> {
         writeln!(report, "| the cache part alone | {} | {:.2} | {} |", synced.messages, database.as_secs_f64(), rate(database.as_secs_f64()))?;
         Ok::<_, anyhow::Error>(report)
     })?;
-    std::fs::write(&out, &report)?;
-    eprintln!("{report}\nwrote {}", out.display());
-    Ok(())
+    write_results(&out, &report)
 }

@@ -1,7 +1,6 @@
 //! The harness: a platform server that can be stopped and started again on the same port
 //! and database, and engines over temp profiles. `crates/cli`'s tests use it too.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,19 +9,15 @@ use engine::{Engine, EngineOptions};
 use protocol::Secret;
 use reqwest::Method;
 use serde_json::Value;
-use server::Settings;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
-use tokio::sync::oneshot;
+use testkit::{Database, InProcessServer};
 
-/// A platform server over a SQLite file that outlives its restarts.
+/// A platform server over a SQLite file that outlives its restarts (testkit's in-process
+/// server).
 pub struct Platform {
     pub base: String,
-    access_token_ttl: Option<Duration>,
-    address: SocketAddr,
-    database_url: String,
-    running: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
-    _dir: tempfile::TempDir,
+    server: InProcessServer,
 }
 
 impl Platform {
@@ -33,73 +28,26 @@ impl Platform {
 
     /// A platform whose access tokens live `ttl` (default: the server's).
     pub async fn start_with_token_ttl(access_token_ttl: Option<Duration>) -> Self {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let database_url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("platform.db").display()
-        );
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .expect("port 0");
-        let address = listener.local_addr().expect("an address");
-        let mut platform = Self {
-            base: format!("http://{address}"),
-            access_token_ttl,
-            address,
-            database_url,
-            running: None,
-            _dir: dir,
-        };
-        platform.serve(listener).await;
-        platform
-    }
-
-    fn settings(&self) -> Settings {
-        let mut settings = Settings::new(
-            self.database_url.clone(),
-            Secret::new("a test secret that is long enough"),
-        );
-        settings.demo = true;
-        if let Some(ttl) = self.access_token_ttl {
-            settings.access_token_ttl = ttl;
+        let server = InProcessServer::start(Database::sqlite(), |settings| {
+            if let Some(ttl) = access_token_ttl {
+                settings.access_token_ttl = ttl;
+            }
+        })
+        .await;
+        Self {
+            base: server.base(),
+            server,
         }
-        settings
-    }
-
-    async fn serve(&mut self, listener: tokio::net::TcpListener) {
-        let settings = self.settings();
-        server::open_store(&settings)
-            .await
-            .expect("open the store")
-            .close()
-            .await;
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = rx.await;
-            };
-            server::launch(settings, listener, shutdown)
-                .await
-                .expect("the server runs");
-        });
-        self.running = Some((tx, task));
     }
 
     /// Stops serving; the port refuses connections until [`Platform::restart`].
     pub async fn stop(&mut self) {
-        if let Some((tx, task)) = self.running.take() {
-            let _ = tx.send(());
-            let _ = task.await;
-        }
+        self.server.stop().await;
     }
 
     /// Serves again on the same port and database.
     pub async fn restart(&mut self) {
-        self.stop().await;
-        let listener = tokio::net::TcpListener::bind(self.address)
-            .await
-            .expect("the same port again");
-        self.serve(listener).await;
+        self.server.restart().await;
     }
 
     /// A connection to the platform's own database, to compare against.
@@ -107,7 +55,7 @@ impl Platform {
         sqlx::any::install_default_drivers();
         AnyPoolOptions::new()
             .max_connections(1)
-            .connect(&self.database_url)
+            .connect(self.server.database().url())
             .await
             .expect("the platform's database")
     }
@@ -164,15 +112,6 @@ impl Platform {
             Value::Null
         } else {
             serde_json::from_str(&text).expect("JSON")
-        }
-    }
-}
-
-impl Drop for Platform {
-    fn drop(&mut self) {
-        if let Some((tx, task)) = self.running.take() {
-            let _ = tx.send(());
-            task.abort();
         }
     }
 }
