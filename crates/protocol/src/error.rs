@@ -67,6 +67,10 @@ wire_enum!(
         Busy = "BUSY",
         /// Something failed on the other side; the message says what.
         Internal = "INTERNAL",
+        /// A socket event the platform does not know (answered in its ack).
+        UnknownEvent = "UNKNOWN_EVENT",
+        /// A REST route that exists, called with a method it does not take.
+        MethodNotAllowed = "METHOD_NOT_ALLOWED",
     }
 );
 

@@ -27,17 +27,31 @@ impl DecodeError {
     }
 }
 
-/// Decodes `text` as `T`, naming the field at fault on failure.
+/// Decodes `text` as `T`, naming the field at fault on failure. The text must be exactly one
+/// JSON document: anything after it but whitespace is refused.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(deserializer).map_err(into_decode_error)?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(into_decode_error)?;
+    deserializer.end().map_err(trailing)?;
     Ok(value)
 }
 
-/// Decodes `bytes` as `T`, naming the field at fault on failure.
+/// Decodes `bytes` as `T`, naming the field at fault on failure. The bytes must be exactly
+/// one JSON document: anything after it but whitespace is refused.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(into_decode_error)
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(into_decode_error)?;
+    deserializer.end().map_err(trailing)?;
+    Ok(value)
+}
+
+/// Something follows the document.
+fn trailing(_: serde_json::Error) -> DecodeError {
+    DecodeError {
+        field: None,
+        message: "malformed JSON: must be exactly one JSON document, with nothing after it"
+            .to_owned(),
+    }
 }
 
 /// Decodes an already parsed `value` as `T`, naming the field at fault on failure.

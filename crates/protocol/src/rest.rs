@@ -107,7 +107,8 @@ pub struct MeResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserListQuery {
-    /// Matches name or email, case-insensitively.
+    /// Matches name or email, case-insensitively; at most 200 characters
+    /// (`validate::QUERY_MAX_CHARS`).
     pub q: Option<String>,
     /// Only this role.
     pub role: Option<Role>,
@@ -179,7 +180,7 @@ pub struct ChannelListQuery {
     pub category: Option<TicketCategory>,
     /// Only channels assigned so.
     pub assigned_to: Option<AssigneeFilter>,
-    /// Matches subjects.
+    /// Matches subjects; 1 to 200 characters (`validate::QUERY_MAX_CHARS`).
     pub q: Option<String>,
     /// Page size (1..=200, default 50).
     pub limit: Option<u32>,

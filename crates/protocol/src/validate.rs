@@ -34,6 +34,9 @@ pub const PAGE_DEFAULT: u32 = 50;
 /// The largest sync batch.
 pub const SYNC_BATCH_MAX: u32 = 1_000;
 
+/// What a text field holding NUL is told.
+const NUL: &str = "must not contain the NUL character (\\u0000)";
+
 /// A value that can be checked against the contract's rules.
 pub trait Validate {
     /// `Ok` when every rule holds; otherwise every broken rule, one per field.
@@ -49,10 +52,13 @@ impl Problems {
         self.0.push(FieldError::new(field, message));
     }
 
-    /// Text that must hold 1..=max characters once trimmed.
+    /// Text that must hold 1..=max characters once trimmed, and no NUL (which PostgreSQL
+    /// cannot store, so both databases refuse it alike).
     fn text(&mut self, field: &str, value: &str, max: usize) {
         let length = value.trim().chars().count();
-        if length == 0 {
+        if value.contains('\0') {
+            self.add(field, NUL);
+        } else if length == 0 {
             self.add(field, "must not be empty");
         } else if length > max {
             self.add(field, format!("must be at most {max} characters"));
@@ -62,6 +68,18 @@ impl Problems {
     fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(value) = value {
             self.text(field, value, max);
+        }
+    }
+
+    /// Text of at most `max` characters (empty allowed) without NUL.
+    fn plain(&mut self, field: &str, value: Option<&str>, max: usize) {
+        let Some(value) = value else {
+            return;
+        };
+        if value.contains('\0') {
+            self.add(field, NUL);
+        } else if value.chars().count() > max {
+            self.add(field, format!("must be at most {max} characters"));
         }
     }
 
@@ -91,7 +109,10 @@ impl Problems {
 impl Validate for LoginRequest {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut problems = Problems::default();
-        if !self.email.contains('@') || self.email.trim().len() != self.email.len() {
+        if !self.email.contains('@')
+            || self.email.trim().len() != self.email.len()
+            || self.email.contains('\0')
+        {
             problems.add("email", "must be an email address");
         }
         if self.password.expose().is_empty() {
@@ -151,7 +172,9 @@ fn message_problems(
     problems.text("content", content, CONTENT_MAX_CHARS);
     problems.metadata(metadata);
     if let Some(id) = client_message_id {
-        if id.is_empty() || id.chars().count() > CLIENT_MESSAGE_ID_MAX_CHARS {
+        if id.contains('\0') {
+            problems.add("clientMessageId", NUL);
+        } else if id.is_empty() || id.chars().count() > CLIENT_MESSAGE_ID_MAX_CHARS {
             problems.add(
                 "clientMessageId",
                 format!("must be 1 to {CLIENT_MESSAGE_ID_MAX_CHARS} characters"),
@@ -268,9 +291,16 @@ valid_by_shape!(
     crate::rest::RefreshRequest,
     crate::rest::LogoutRequest,
     crate::rest::AssignRequest,
-    crate::rest::UserListQuery,
     crate::events::ChannelRef
 );
+
+impl Validate for crate::rest::UserListQuery {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut problems = Problems::default();
+        problems.plain("q", self.q.as_deref(), QUERY_MAX_CHARS);
+        problems.finish()
+    }
+}
 
 impl Validate for SyncQuery {
     fn validate(&self) -> Result<(), Vec<FieldError>> {

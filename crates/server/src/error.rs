@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The target's state does not allow this.
     #[error("{0}")]
     Conflict(String),
+    /// The route exists but does not take this method.
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
     /// The body is larger than allowed.
     #[error("the request body is too large")]
     PayloadTooLarge,
@@ -58,6 +61,7 @@ impl ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -94,6 +98,7 @@ impl ApiError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge => ErrorCode::Invalid,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Busy => ErrorCode::Busy,

@@ -77,6 +77,7 @@ pub async fn launch(
         .redis_url
         .clone()
         .map(|url| (url, settings.redis_prefix.clone()));
+    let buffer = settings.socket_buffer_packets;
     let state = AppState::new(store.clone(), settings);
     let gateway = gateway::GatewayState {
         store: store.clone(),
@@ -87,7 +88,7 @@ pub async fn launch(
     let redis = redis
         .as_ref()
         .map(|(url, prefix)| (url.as_str(), prefix.as_str()));
-    let router = gateway::attach(app(state), gateway, redis).await?;
+    let router = gateway::attach(app(state), gateway, redis, buffer).await?;
     // Open sockets would hold the graceful shutdown forever: close them first.
     let shutdown = async move {
         shutdown.await;

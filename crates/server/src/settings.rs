@@ -6,6 +6,11 @@ use std::time::Duration;
 
 use protocol::Secret;
 
+/// Per-socket outgoing queue, in packets, by default. A client that stops reading loses
+/// broadcasts that do not fit (logged) and is dropped by the ping timeout; it catches up
+/// through sync. Acks wait for room instead (`gateway::reply`).
+pub const SOCKET_BUFFER_PACKETS: usize = 256;
+
 /// Everything the server needs to run.
 #[derive(Clone)]
 pub struct Settings {
@@ -33,6 +38,8 @@ pub struct Settings {
     pub login_attempts: u32,
     /// The window of the login limit.
     pub login_window: Duration,
+    /// Each socket's outgoing queue, in packets ([`SOCKET_BUFFER_PACKETS`] by default).
+    pub socket_buffer_packets: usize,
 }
 
 impl Settings {
@@ -51,6 +58,7 @@ impl Settings {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 60 * 60),
             login_attempts: 10,
             login_window: Duration::from_secs(15 * 60),
+            socket_buffer_packets: SOCKET_BUFFER_PACKETS,
         }
     }
 }
@@ -88,6 +96,7 @@ impl std::fmt::Debug for Settings {
             .field("refresh_token_ttl", &self.refresh_token_ttl)
             .field("login_attempts", &self.login_attempts)
             .field("login_window", &self.login_window)
+            .field("socket_buffer_packets", &self.socket_buffer_packets)
             .finish()
     }
 }

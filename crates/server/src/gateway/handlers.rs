@@ -32,6 +32,7 @@ pub fn register<A: Adapter>(socket: &SocketRef<A>) {
     socket.on(names::TYPING, typing::<A>);
     socket.on(names::STOP_TYPING, stop_typing::<A>);
     socket.on(names::MARK_READ, mark_read::<A>);
+    socket.on_fallback(unknown_event::<A>);
     socket.on_disconnect(on_disconnect::<A>);
 }
 
@@ -97,7 +98,7 @@ async fn join_channel<A: Adapter>(
         }
         Ok(Empty {})
     };
-    reply.result(outcome.await);
+    reply.result(outcome.await).await;
 }
 
 async fn leave_channel<A: Adapter>(
@@ -114,7 +115,7 @@ async fn leave_channel<A: Adapter>(
         }
         Ok(Empty {})
     })();
-    reply.result(outcome);
+    reply.result(outcome).await;
 }
 
 async fn send_message<A: Adapter>(
@@ -140,7 +141,7 @@ async fn send_message<A: Adapter>(
             message: sent.message,
         })
     };
-    reply.result(outcome.await);
+    reply.result(outcome.await).await;
 }
 
 /// `typing` and `stop_typing`: only into channels the user may see, at a bounded rate;
@@ -197,7 +198,9 @@ async fn typing<A: Adapter>(
     reply: Reply<A>,
     State(state): State<GatewayState>,
 ) {
-    reply.result(typing_event(&socket, data, &state, true).await);
+    reply
+        .result(typing_event(&socket, data, &state, true).await)
+        .await;
 }
 
 async fn stop_typing<A: Adapter>(
@@ -206,7 +209,9 @@ async fn stop_typing<A: Adapter>(
     reply: Reply<A>,
     State(state): State<GatewayState>,
 ) {
-    reply.result(typing_event(&socket, data, &state, false).await);
+    reply
+        .result(typing_event(&socket, data, &state, false).await)
+        .await;
 }
 
 async fn mark_read<A: Adapter>(
@@ -231,5 +236,17 @@ async fn mark_read<A: Adapter>(
             .map_err(coded)?;
         Ok(Empty {})
     };
-    reply.result(outcome.await);
+    reply.result(outcome.await).await;
+}
+
+/// Any event the platform does not know: answered `UNKNOWN_EVENT` in its ack, so a client
+/// never waits for its timeout; without an ack, an `error` event says so.
+async fn unknown_event<A: Adapter>(reply: Reply<A>) {
+    reply
+        .result::<Empty>(Err(CodedError {
+            code: ErrorCode::UnknownEvent,
+            message: "the platform does not know this event".to_owned(),
+            fields: None,
+        }))
+        .await;
 }

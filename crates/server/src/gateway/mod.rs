@@ -28,9 +28,7 @@ use crate::auth::TokenKeys;
 use crate::chat::{Chat, Io};
 use crate::store::Store;
 
-/// Per-socket outgoing queue, in packets. A client that stops reading loses what does not
-/// fit (logged) and is dropped by the ping timeout; it catches up through sync.
-pub const SOCKET_BUFFER_PACKETS: usize = 256;
+pub use crate::settings::SOCKET_BUFFER_PACKETS;
 
 /// The largest packet a client may send: a message of 10,000 characters and its metadata
 /// fit with room to spare.
@@ -69,11 +67,12 @@ pub async fn attach(
     router: Router,
     state: GatewayState,
     redis: Option<(&str, &str)>,
+    socket_buffer_packets: usize,
 ) -> Result<Router, GatewayError> {
     let chat = state.chat.clone();
     let builder = SocketIo::builder()
         .req_path(protocol::events::PATH)
-        .max_buffer_size(SOCKET_BUFFER_PACKETS)
+        .max_buffer_size(socket_buffer_packets.max(1))
         .max_payload(MAX_PAYLOAD_BYTES)
         .connect_timeout(Duration::from_secs(10))
         .with_state(state);

@@ -136,6 +136,9 @@ pub async fn authenticate<A: Adapter>(
     socket.join(rooms::of_actor(&session.actor));
     tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket signed in");
     socket.extensions.insert(session);
+    socket
+        .extensions
+        .insert(super::reply::AnswerLine::default());
     Ok(())
 }
 

@@ -108,6 +108,7 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
@@ -150,4 +151,8 @@ async fn health() -> Json<HealthResponse> {
 
 async fn not_found() -> ApiError {
     ApiError::NotFound("route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }

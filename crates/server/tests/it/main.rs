@@ -8,6 +8,7 @@
 //! - `roles`: the role table, each role × each action.
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
+//! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
 //! - `gateway`: Socket.IO `/chat`: handshake, events, broadcasts, expiry, isolation, fan-out.
 //! - `interop`: npm's socket.io-client against the gateway.
@@ -18,6 +19,7 @@ mod audience;
 mod auth;
 mod cross_tenant;
 mod gateway;
+mod hardening;
 mod interop;
 mod openapi;
 mod roles;
