@@ -1,7 +1,8 @@
 //! The typed REST client: every endpoint of `protocol::endpoints` (which holds each one's
 //! method and path) over reqwest (rustls), answers decoded with `protocol`'s types, failures
 //! mapped to [`Error`]. It holds the current access
-//! token; the session decides when to refresh it.
+//! token (the session decides when to refresh it), and the profile's extra trusted CAs, if
+//! any, which the live connection uses too.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -19,6 +20,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::realtime::socket::Tls;
+use crate::trust::Trust;
 
 /// How long one request may take before the platform counts as unreachable.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -29,6 +32,8 @@ pub struct Api {
     base: String,
     http: reqwest::Client,
     token: Arc<RwLock<Option<Secret>>>,
+    /// The profile's extra roots, for the live connection.
+    tls: Option<Tls>,
 }
 
 impl std::fmt::Debug for Api {
@@ -42,8 +47,14 @@ fn query_string<Q: Serialize>(query: &Q) -> Result<String> {
 }
 
 impl Api {
-    /// A client of the platform at `base` (`http://host:port`).
+    /// A client of the platform at `base` (`http://host:port`), trusting the standard roots.
     pub fn new(base: &str) -> Result<Self> {
+        Self::trusting(base, None)
+    }
+
+    /// A client of the platform at `base` trusting `extra` beside the standard roots, over
+    /// REST and for the live connection ([`Api::tls`]).
+    pub fn trusting(base: &str, extra: Option<&Trust>) -> Result<Self> {
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Error::Invalid {
@@ -53,17 +64,27 @@ impl Api {
                 )],
             });
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
-            .user_agent(concat!("switchboard-engine/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("switchboard-engine/", env!("CARGO_PKG_VERSION")));
+        if let Some(extra) = extra {
+            builder = extra.add_to(builder)?;
+        }
+        let http = builder
             .build()
             .map_err(|e| Error::Local(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {
             base,
             http,
             token: Arc::default(),
+            tls: extra.map(|extra| extra.tls().clone()),
         })
+    }
+
+    /// What the live connection's `wss://` trusts beyond webpki's roots (`None`: nothing).
+    pub fn tls(&self) -> Option<&Tls> {
+        self.tls.as_ref()
     }
 
     /// The platform's base URL.
@@ -139,9 +160,9 @@ impl Api {
         }
         let response = request.send().await.map_err(|e| {
             if e.is_connect() || e.is_timeout() || e.is_request() {
-                Error::Offline(e.to_string())
+                Error::Offline(with_causes(&e))
             } else {
-                Error::Server(e.to_string())
+                Error::Server(with_causes(&e))
             }
         })?;
         let status = response.status();
@@ -318,6 +339,22 @@ impl Api {
     pub async fn sync(&self, query: &SyncQuery) -> Result<SyncResponse> {
         self.call::<endpoints::Sync>(None, Some(query), None).await
     }
+}
+
+/// The error and what caused it (reqwest's own message leaves out why a connection failed,
+/// such as a certificate no root vouches for).
+fn with_causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 /// reqwest's name for a contract method.

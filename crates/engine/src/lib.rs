@@ -7,7 +7,8 @@
 //! The pieces:
 //! - [`engine`]: [`Engine`], the one object a front drives.
 //! - [`profile`], [`credentials`], [`session`]: profiles side by side, the refresh token in
-//!   the OS keyring or a 0600 file, sign-in, token refresh, sign-out.
+//!   the OS keyring or a 0600 file, sign-in, token refresh, sign-out; [`trust`]: a
+//!   profile's extra CA certificates (`ca.pem`) for REST and the live connection.
 //! - [`api`]: the typed REST client; [`error`]: one error enum telling offline from
 //!   unauthorized from invalid.
 //! - [`cache`]: the local SQLite store that everything shown is read from, with full-text
@@ -34,6 +35,7 @@ pub mod profile;
 pub mod realtime;
 pub mod session;
 pub mod sync;
+pub mod trust;
 
 pub use engine::{Engine, EngineOptions};
 pub use error::{Error, Result};

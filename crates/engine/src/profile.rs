@@ -1,5 +1,6 @@
 //! Profiles: one platform + user + tenant each, side by side, each with its own directory
-//! (the cache, the session record, the refresh token when no keyring answers).
+//! (the cache, the session record, the refresh token when no keyring answers, and the
+//! extra CA certificates to trust, `ca.pem`, when the user puts one there).
 //!
 //! The root is `$SWITCHBOARD_HOME`, else the XDG data directory's `switchboard/`; a profile
 //! is a directory under it named by the user (`default` unless told).
@@ -10,6 +11,7 @@ use protocol::{Role, TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::trust::{Trust, CA_FILE};
 
 /// The environment variable that overrides where profiles live.
 pub const HOME_VAR: &str = "SWITCHBOARD_HOME";
@@ -90,6 +92,12 @@ impl Profile {
     /// The cache database's path.
     pub fn cache_path(&self) -> PathBuf {
         self.dir.join("cache.sqlite3")
+    }
+
+    /// The extra CA certificates the profile trusts ([`crate::trust::CA_FILE`]), if the
+    /// file is there.
+    pub fn trust(&self) -> Result<Option<Trust>> {
+        Trust::load(&self.dir.join(CA_FILE))
     }
 
     fn session_path(&self) -> PathBuf {

@@ -7,6 +7,8 @@
 //! away is missed and nothing is applied twice (the cache stores each message once). It
 //! reconnects with exponential backoff and full jitter, with a fresh token each time; an
 //! expired token (refused handshake or the server's `TOKEN_EXPIRED`) is refreshed at once.
+//! Only a refusal about the token or the account signs out ([`refusal`]); any other is the
+//! platform's trouble, reported as offline in plain words and retried with the backoff.
 //!
 //! The Socket.IO part alone, with nothing of the session or the cache, is [`socket`]; it is
 //! tested against the official Node server as well as this product's.
@@ -30,8 +32,10 @@ use crate::outbox::OutboxHandle;
 use crate::session::Session;
 use crate::sync;
 
+mod refusal;
 pub mod socket;
 
+use refusal::Refusal;
 use socket::{Incoming, Socket};
 
 /// The longest wait between reconnection attempts.
@@ -183,6 +187,10 @@ async fn run(
                 connection(&changes, ConnectionState::SignedOut, Some(why));
                 return;
             }
+            Err(Error::Refused { code, message }) => {
+                tracing::warn!(%message, "the platform refused the live connection; backing off");
+                Ended::Dropped(refusal::explain(code, &message))
+            }
             Err(error) => Ended::Dropped(error.to_string()),
         };
         match outcome {
@@ -244,24 +252,30 @@ async fn catch_up(
 }
 
 /// Opens a WebSocket and completes the `/chat` handshake with a fresh token (refreshing
-/// once if the platform says it expired).
+/// once if the platform says it expired), trusting the profile's extra CA if it has one.
+///
+/// A refusal about the token or the account is [`Error::Unauthorized`] (sign in again);
+/// any other refusal stays [`Error::Refused`]: the platform's trouble, waited out.
 async fn connect(session: &Session) -> Result<Socket> {
     let mut refreshed = false;
     loop {
         let token = session.access_token().await?;
-        match Socket::connect(session.api().base(), NAMESPACE, token.expose()).await {
+        let api = session.api();
+        match Socket::connect_with(api.base(), NAMESPACE, token.expose(), api.tls()).await {
             Ok(socket) => return Ok(socket),
             Err(Error::Refused { code, message }) => {
-                let expired = matches!(
-                    code,
-                    Some(ErrorCode::TokenExpired | ErrorCode::InvalidToken)
-                );
-                if expired && !refreshed {
-                    session.refresh().await?;
-                    refreshed = true;
-                    continue;
+                match Refusal::of(code) {
+                    Refusal::Expired if !refreshed => {
+                        session.refresh().await?;
+                        refreshed = true;
+                        continue;
+                    }
+                    Refusal::Expired | Refusal::SignIn => {
+                        return Err(Error::Unauthorized(message));
+                    }
+                    // Not about us: the platform has a problem; the session stays.
+                    Refusal::Platform => return Err(Error::Refused { code, message }),
                 }
-                return Err(Error::Unauthorized(message));
             }
             Err(error) => return Err(error),
         }

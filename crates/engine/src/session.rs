@@ -44,7 +44,7 @@ impl Session {
         password: Secret,
         tenant: Option<TenantId>,
     ) -> Result<Self> {
-        let api = Api::new(server)?;
+        let api = Api::trusting(server, profile.trust()?.as_ref())?;
         let login = api
             .login(&LoginRequest {
                 email: email.trim().to_owned(),
@@ -78,7 +78,7 @@ impl Session {
             Error::Unauthorized("this profile is not signed in; run login".to_owned())
         })?;
         Ok(Self {
-            api: Api::new(&record.server)?,
+            api: Api::trusting(&record.server, profile.trust()?.as_ref())?,
             record,
             credentials,
             refresh_at: Mutex::new(None),

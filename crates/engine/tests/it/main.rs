@@ -9,8 +9,14 @@
 //! - `notify`: the notification policy as a table; one notice through a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
 //! - `interop`: the engine's Socket.IO client against the official Node `socket.io` server.
+//! - `gate`: a gate in front of the platform that refuses sockets, fails requests or
+//!   speaks TLS on demand.
+//! - `trouble`: platform trouble (refused sockets, failing refreshes) keeps the session;
+//!   a refused token still signs out.
+//! - `trust`: a profile's `ca.pem` for REST and `wss://`.
 
 mod crash;
+mod gate;
 mod interop;
 mod notify;
 mod outbox;
@@ -18,3 +24,5 @@ mod owner;
 mod realtime;
 mod support;
 mod sync;
+mod trouble;
+mod trust;
