@@ -92,6 +92,7 @@ fn main() -> Result<()> {
                     created_at: epoch + chrono::Duration::seconds(index as i64),
                     edited_at: None,
                     seq: seqs[channel],
+                    internal: false,
                 });
             }
             cache

@@ -387,6 +387,7 @@ impl Engine {
             content: content.to_owned(),
             metadata: None,
             client_message_id: None,
+            internal: None,
         };
         request
             .validate()

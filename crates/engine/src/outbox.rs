@@ -68,6 +68,7 @@ async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
                 content: content.clone(),
                 metadata: None,
                 client_message_id: Some(item.id.to_string()),
+                internal: None,
             };
             let message = session
                 .call(|api| {

@@ -2,6 +2,7 @@
 //! behind message pages, sync, a channel's last message, unread counts and broadcasts.
 
 use crate::enums::Role;
+use crate::model::Message;
 
 /// A message's readers, and a reader's reach: what the other side of the rule is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,6 +18,24 @@ impl Audience {
     /// The audience a reader in `role` belongs to: agents, or everyone else.
     pub const fn of_reader(role: Role) -> Self {
         if role.is_agent() {
+            Self::Agents
+        } else {
+            Self::Everyone
+        }
+    }
+
+    /// Who may read `message`: agents only for an internal note, everyone otherwise.
+    pub const fn of_message(message: &Message) -> Self {
+        if message.internal {
+            Self::Agents
+        } else {
+            Self::Everyone
+        }
+    }
+
+    /// Who may read what a sender asks to post: a note (`internal`) is for agents.
+    pub const fn of_posting(internal: bool) -> Self {
+        if internal {
             Self::Agents
         } else {
             Self::Everyone

@@ -118,6 +118,8 @@ pub struct SendMessagePayload {
     pub metadata: Option<Value>,
     /// The sender's own id for this message, which makes sending idempotent.
     pub client_message_id: Option<String>,
+    /// Post an internal note, for agents only (default false).
+    pub internal: Option<bool>,
 }
 
 /// `mark_read` (client → server) and `read_updated` (server → client).

@@ -85,6 +85,10 @@ pub struct Message {
     pub edited_at: Option<DateTime<Utc>>,
     /// Its position in the channel.
     pub seq: Seq,
+    /// An internal note: agents only (PLATFORM.md, "Agent workflow"). A non-agent is never
+    /// sent one.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 /// A user's membership of one channel.
@@ -119,6 +123,9 @@ pub struct Participant {
 pub struct Ticket {
     /// Its id.
     pub id: TicketId,
+    /// Its number in its tenant, from 1 in creation order, never reused (shown `#1042`).
+    #[serde(default)]
+    pub number: i64,
     /// Its channel.
     pub channel_id: ChannelId,
     /// What it is about (1..200 characters).

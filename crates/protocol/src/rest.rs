@@ -237,6 +237,8 @@ pub struct SendMessageRequest {
     pub metadata: Option<Value>,
     /// The sender's own id for this message: sending it again returns the first.
     pub client_message_id: Option<String>,
+    /// Post an internal note, for agents only (default false).
+    pub internal: Option<bool>,
 }
 
 /// `PUT /api/chat/channels/:id/read`.

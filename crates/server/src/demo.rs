@@ -370,6 +370,7 @@ async fn send(
                 content: text.to_owned(),
                 metadata: None,
                 client_message_id: None,
+                internal: None,
             },
         )
         .await?;

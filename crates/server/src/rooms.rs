@@ -212,6 +212,7 @@ mod tests {
             participants: participants.iter().map(|p| participant(*p)).collect(),
             ticket: category.map(|category| Ticket {
                 id: TicketId::from(uuid()),
+                number: 1,
                 channel_id: id,
                 subject: "s".to_owned(),
                 category,

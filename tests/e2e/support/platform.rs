@@ -181,6 +181,7 @@ impl Rest {
             content: content.to_owned(),
             metadata: None,
             client_message_id: None,
+            internal: None,
         };
         self.post(&format!("/api/chat/channels/{id}/messages"), &body)
             .await

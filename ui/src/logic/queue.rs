@@ -236,6 +236,7 @@ pub(crate) mod tests {
                 created_at: at(active),
                 edited_at: None,
                 seq: 1,
+                internal: false,
             }),
             unread_count: 0,
             participants: vec![Participant {
@@ -250,6 +251,7 @@ pub(crate) mod tests {
             }],
             ticket: (kind == ChannelType::Support).then(|| Ticket {
                 id: TicketId::from(Uuid::new_v4()),
+                number: 1,
                 channel_id: id,
                 subject: subject.to_owned(),
                 category: TicketCategory::Technical,

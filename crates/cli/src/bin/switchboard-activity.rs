@@ -211,6 +211,7 @@ async fn post(user: &User, rng: &mut StdRng) -> Result<()> {
         content: line.to_owned(),
         metadata: None,
         client_message_id: None,
+        internal: None,
     };
     user.api.send_message(channel.id, &request).await?;
     let subject = channel.subject.as_deref().unwrap_or("(no subject)");

@@ -40,6 +40,7 @@ fn channel(priority: TicketPriority) -> Channel {
         participants: Vec::new(),
         ticket: Some(Ticket {
             id: TicketId::from(Uuid::new_v4()),
+            number: 1,
             channel_id: id,
             subject: "Scores vanished".to_owned(),
             category: TicketCategory::Technical,
@@ -74,6 +75,7 @@ fn message(
         created_at: Utc::now(),
         edited_at: None,
         seq: 2,
+        internal: false,
     }
 }
 

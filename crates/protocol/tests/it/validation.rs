@@ -33,6 +33,7 @@ fn message(content: &str) -> SendMessageRequest {
         content: content.to_owned(),
         metadata: None,
         client_message_id: None,
+        internal: None,
     }
 }
 

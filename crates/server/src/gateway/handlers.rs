@@ -131,6 +131,7 @@ async fn send_message<A: Adapter>(
             content: payload.content,
             metadata: payload.metadata,
             client_message_id: payload.client_message_id,
+            internal: payload.internal,
         };
         let sent = state
             .chat

@@ -8,7 +8,7 @@ use protocol::{
     Audience, Channel, ChannelId, ChannelStatus, FieldError, Message, ParticipantRole, Role,
     SenderType, TicketStatus, UserId,
 };
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 use super::sql::Sql;
 use super::users::{members_of, user_summary};
@@ -176,15 +176,24 @@ impl Store {
             .await?;
         }
         if new.channel_type.has_ticket() {
+            // The tenant's next ticket number, under the counter row's lock.
+            let mut sql = Sql::new("INSERT INTO ticket_counters (tenant_id, last_number) VALUES (");
+            sql.bind(tenant.to_string()).push(
+                ", 1) ON CONFLICT (tenant_id) DO UPDATE SET \
+                 last_number = ticket_counters.last_number + 1 RETURNING last_number",
+            );
+            let number: i64 = sql.fetch_one(&mut *tx).await?.try_get("last_number")?;
             let mut sql = Sql::new(
-                "INSERT INTO tickets (id, channel_id, tenant_id, subject, category, priority, status, \
-                 created_at, updated_at) VALUES (",
+                "INSERT INTO tickets (id, channel_id, tenant_id, number, subject, category, priority, \
+                 status, created_at, updated_at) VALUES (",
             );
             sql.bind(new_id())
                 .push(", ")
                 .bind(channel_id.to_string())
                 .push(", ")
                 .bind(tenant.to_string())
+                .push(", ")
+                .bind(number)
                 .push(", ")
                 .bind(subject.clone().unwrap_or_default())
                 .push(", ")

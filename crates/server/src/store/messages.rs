@@ -6,11 +6,11 @@ use protocol::validate::PAGE_DEFAULT;
 use protocol::{Audience, ChannelId, Message, MessageId, ParticipantRole};
 use sqlx::Row;
 
-use super::audience;
-use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
+use super::message_reads::readable_messages;
+use super::rows;
 use super::sql::Sql;
 use super::users::is_unique_violation;
-use super::visibility::{load_visible, push_visible};
+use super::visibility::load_visible;
 use super::write::{add_participant, insert_message, message_by_id, upsert_read_marker, Posting};
 use super::{next_change, now_micros, parse_col, Store, StoreError, StoreResult};
 use crate::actor::Actor;
@@ -39,14 +39,8 @@ impl Store {
         query: &MessagesQuery,
     ) -> StoreResult<Vec<Message>> {
         let limit = i64::from(query.limit.unwrap_or(PAGE_DEFAULT));
-        let mut sql = Sql::new("SELECT ");
-        sql.push(MESSAGE_COLUMNS)
-            .push(MESSAGE_JOINS)
-            .push(" WHERE m.channel_id = ")
-            .bind(channel.to_string())
-            .push(" AND ");
-        push_visible(&mut sql, actor);
-        audience::push_reaches(&mut sql, actor.audience(), "m");
+        let mut sql = readable_messages(actor);
+        sql.push("m.channel_id = ").bind(channel.to_string());
         let newest_first = match (query.before, query.after) {
             (_, Some(after)) => {
                 sql.push(" AND m.seq > ")
@@ -123,11 +117,15 @@ impl Store {
                 let message = message_by_id(&mut *tx, id).await?;
                 tx.rollback().await?;
                 return Ok(SendOutcome {
+                    audience: Audience::of_message(&message),
                     message,
                     created: false,
-                    audience: Audience::Everyone,
                 });
             }
+        }
+        let audience = Audience::of_posting(new.internal.unwrap_or(false));
+        if !audience.reaches(Audience::Everyone) && !actor.role().is_agent() {
+            return Err(StoreError::Forbidden("only agents may post internal notes"));
         }
         if !visible.status().accepts_messages() {
             return Err(StoreError::Conflict(format!(
@@ -156,8 +154,8 @@ impl Store {
                     "observers cannot post in this channel",
                 ));
             }
-        } else {
-            // Whoever may see a channel joins it by posting.
+        } else if audience == Audience::Everyone {
+            // Whoever may see a channel joins it by posting (a note does not join).
             add_participant(
                 &mut tx,
                 &visible,
@@ -173,14 +171,14 @@ impl Store {
             content: new.content.trim(),
             metadata: new.metadata.clone(),
             client_message_id: new.client_message_id.as_deref(),
-            audience: Audience::Everyone,
+            audience,
         };
         let message = insert_message(&mut tx, &visible, actor, posting, change).await?;
         tx.commit().await?;
         Ok(SendOutcome {
             message,
             created: true,
-            audience: Audience::Everyone,
+            audience,
         })
     }
 

@@ -12,10 +12,12 @@
 //! - `actions`: opening a channel and every action on one.
 //! - `messages`: history pages, sending, read markers.
 //! - `write`: the row writers the last two share.
+//! - `message_reads`: the only ways to select message rows (visibility and audience built in).
 //! - `sync`, `users`, `tokens`: the sync feed, tenants and users, refresh tokens.
 
 mod actions;
 mod audience;
+mod message_reads;
 mod messages;
 mod queue;
 mod rows;

@@ -17,6 +17,13 @@ use super::visibility::push_visible;
 use super::{parse_col, parse_opt_col, Store, StoreError, StoreResult};
 use crate::actor::Actor;
 
+/// The number `#1042` names, if `q` is one.
+fn ticket_number(q: &str) -> Option<i64> {
+    q.strip_prefix('#')
+        .filter(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        .and_then(|digits| digits.parse().ok())
+}
+
 /// An opaque queue cursor: the last channel's activity time and id.
 fn encode_cursor(updated_at: i64, id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("v1:{updated_at}:{id}"))
@@ -106,7 +113,11 @@ impl Store {
                 sql.push(" AND c.assigned_to = ").bind(user.to_string());
             }
         }
-        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if let Some(number) = q.and_then(ticket_number) {
+            // `#1042`: exactly that ticket.
+            sql.push(" AND t.number = ").bind(number);
+        } else if let Some(q) = q {
             let pattern = format!("%{}%", super::users::escape_like(&q.to_lowercase()));
             sql.push(" AND LOWER(COALESCE(c.subject, '')) LIKE ")
                 .bind(pattern)

@@ -14,14 +14,14 @@ use super::{parse_col, parse_opt_col, to_opt_time, to_time, StoreError, StoreRes
 pub const CHANNEL_COLUMNS: &str = "c.id, c.tenant_id, c.type, c.status, c.context_id, \
     c.subject, c.created_by, c.assigned_to, c.escalated_to, c.created_at, c.updated_at, \
     c.last_seq, c.change_seq, \
-    t.id AS t_id, t.subject AS t_subject, t.category AS t_category, t.priority AS t_priority, \
+    t.id AS t_id, t.number AS t_number, t.subject AS t_subject, t.category AS t_category, t.priority AS t_priority, \
     t.status AS t_status, t.assigned_to AS t_assigned_to, t.escalated_at AS t_escalated_at, \
     t.resolved_at AS t_resolved_at, t.resolved_by AS t_resolved_by, \
     t.resolution AS t_resolution, t.created_at AS t_created_at, t.updated_at AS t_updated_at, \
     lm.id AS lm_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id, \
     lm.sender_type AS lm_sender_type, lm.content AS lm_content, lm.metadata AS lm_metadata, \
     lm.client_message_id AS lm_client_message_id, lm.created_at AS lm_created_at, \
-    lm.edited_at AS lm_edited_at, lu.id AS lm_u_id, lu.email AS lm_u_email, \
+    lm.edited_at AS lm_edited_at, lm.internal AS lm_internal, lu.id AS lm_u_id, lu.email AS lm_u_email, \
     lu.name AS lm_u_name, \
     CASE WHEN lu.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE (SELECT lut.role FROM user_tenants lut \
         WHERE lut.user_id = lu.id AND lut.tenant_id = c.tenant_id) END AS lm_u_role";
@@ -39,23 +39,6 @@ pub const CHANNEL_READER_JOINS: &str = " LEFT JOIN users lu ON lu.id = lm.sender
 /// user id bound right after it, then the audience rule on `um`, then `)`.
 pub const UNREAD_COLUMN: &str = ", (SELECT COUNT(*) FROM messages um WHERE um.channel_id = c.id \
     AND um.seq > COALESCE(me.last_read_seq, 0) AND um.sender_id <> ";
-
-/// The columns of a message with its sender, over `messages m`, `users u`, `channels c`.
-pub const MESSAGE_COLUMNS: &str = "m.id, m.channel_id, m.seq, m.sender_id, m.sender_type, \
-    m.content, m.metadata, m.client_message_id, m.created_at, m.edited_at, m.change_seq, \
-    u.id AS u_id, u.email AS u_email, u.name AS u_name, \
-    CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE (SELECT mut.role FROM user_tenants mut \
-        WHERE mut.user_id = u.id AND mut.tenant_id = c.tenant_id) END AS u_role";
-
-/// The joins that go with [`MESSAGE_COLUMNS`].
-pub const MESSAGE_JOINS: &str = " FROM messages m JOIN channels c ON c.id = m.channel_id \
-    JOIN users u ON u.id = m.sender_id";
-
-/// [`MESSAGE_JOINS`] driven from `messages` by its change number: `CROSS JOIN` keeps
-/// SQLite from starting at the tenant's channels and reading every message they hold (the
-/// same SQL, reordered freely, on PostgreSQL).
-pub const MESSAGE_JOINS_BY_CHANGE: &str = " FROM messages m CROSS JOIN channels c \
-    JOIN users u ON u.id = m.sender_id";
 
 /// The columns of a participant with its user and read marker, over `participants p`,
 /// `users u`, `channels c`, `read_markers rm`.
@@ -78,7 +61,7 @@ fn metadata(text: Option<String>) -> StoreResult<Option<serde_json::Value>> {
     .transpose()
 }
 
-/// A message from [`MESSAGE_COLUMNS`].
+/// A message from the columns `message_reads` selects.
 pub fn message(row: &AnyRow) -> StoreResult<Message> {
     Ok(Message {
         id: parse_col(row, "id")?,
@@ -92,6 +75,7 @@ pub fn message(row: &AnyRow) -> StoreResult<Message> {
         created_at: to_time(row.try_get("created_at")?)?,
         edited_at: to_opt_time(row.try_get("edited_at")?)?,
         seq: row.try_get("seq")?,
+        internal: row.try_get::<i64, _>("internal")? != 0,
     })
 }
 
@@ -115,6 +99,7 @@ pub fn channel(row: &AnyRow) -> StoreResult<Channel> {
         None => None,
         Some(id) => Some(Ticket {
             id,
+            number: row.try_get("t_number")?,
             channel_id: parse_col(row, "id")?,
             subject: row.try_get("t_subject")?,
             category: parse_col(row, "t_category")?,
@@ -143,6 +128,7 @@ pub fn channel(row: &AnyRow) -> StoreResult<Channel> {
             created_at: to_time(row.try_get("lm_created_at")?)?,
             edited_at: to_opt_time(row.try_get("lm_edited_at")?)?,
             seq: row.try_get("lm_seq")?,
+            internal: row.try_get::<i64, _>("lm_internal")? != 0,
         }),
     };
     let unread: i64 = row.try_get("unread_count")?;

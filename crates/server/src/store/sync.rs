@@ -7,7 +7,8 @@ use protocol::{Channel, ChannelId, FieldError, Message};
 use sqlx::Row;
 
 use super::audience;
-use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS_BY_CHANGE};
+use super::message_reads::readable_messages_by_change;
+use super::rows;
 use super::sql::Sql;
 use super::visibility::{push_visible, push_visible_or_departed};
 use super::{parse_col, Store, StoreError, StoreResult};
@@ -118,17 +119,12 @@ impl Store {
             ids.iter().enumerate().map(|(n, id)| (*id, n)).collect();
         channels.sort_by_key(|c| order.get(&c.id).copied());
 
-        let mut sql = Sql::new("SELECT ");
-        sql.push(MESSAGE_COLUMNS)
-            .push(MESSAGE_JOINS_BY_CHANGE)
-            .push(" WHERE c.id = m.channel_id AND m.change_seq > ")
+        let mut sql = readable_messages_by_change(actor);
+        sql.push("m.change_seq > ")
             .bind(since)
             .push(" AND m.change_seq <= ")
             .bind(upto)
-            .push(" AND ");
-        push_visible(&mut sql, actor);
-        audience::push_reaches(&mut sql, actor.audience(), "m");
-        sql.push(" ORDER BY m.change_seq, m.channel_id, m.seq");
+            .push(" ORDER BY m.change_seq, m.channel_id, m.seq");
         let messages = sql
             .fetch_all(&self.pool)
             .await?

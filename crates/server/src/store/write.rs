@@ -5,7 +5,8 @@ use protocol::{Audience, Message, MessageId, ParticipantRole, Role, SenderType, 
 use sqlx::{Any, Row, Transaction};
 
 use super::audience;
-use super::rows::{self, MESSAGE_COLUMNS, MESSAGE_JOINS};
+use super::message_reads::written_message;
+use super::rows;
 use super::sql::Sql;
 use super::visibility::VisibleChannel;
 use super::{new_id, now_micros, StoreError, StoreResult};
@@ -154,12 +155,7 @@ pub(super) async fn message_by_id<'e, E>(executor: E, id: MessageId) -> StoreRes
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let mut sql = Sql::new("SELECT ");
-    sql.push(MESSAGE_COLUMNS)
-        .push(MESSAGE_JOINS)
-        .push(" WHERE m.id = ")
-        .bind(id.to_string());
-    rows::message(&sql.fetch_one(executor).await?)
+    rows::message(&written_message(id).fetch_one(executor).await?)
 }
 
 /// Moves the actor's read marker of `channel` to `seq`, never backwards.

@@ -8,6 +8,7 @@
 //! - `roles`: the role table, each role × each action.
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
+//! - `notes`: internal notes reach agents only; ticket numbers count per tenant.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
 //! - `gateway`: Socket.IO `/chat`: handshake, events, broadcasts, expiry, isolation, fan-out.
@@ -21,6 +22,7 @@ mod cross_tenant;
 mod gateway;
 mod hardening;
 mod interop;
+mod notes;
 mod openapi;
 mod roles;
 mod socket;
