@@ -219,10 +219,19 @@ impl Engine {
             .await
     }
 
-    /// The channel whose id is `text` or starts with it (at least 4 characters).
+    /// The channel whose id is `text` or starts with it (at least 4 characters), or the
+    /// ticket numbered so (`#1042`).
     pub async fn find_channel(&self, text: &str) -> Result<ChannelId> {
         if let Ok(id) = text.parse::<ChannelId>() {
             return Ok(id);
+        }
+        if let Some(number) = search::ticket_number(text) {
+            return self
+                .cache
+                .read(move |conn| channels::by_number(conn, number))
+                .await?
+                .map(|channel| channel.id)
+                .ok_or_else(|| Error::NotFound(format!("no cached ticket #{number}")));
         }
         let prefix = text.trim().to_lowercase();
         if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
@@ -383,20 +392,41 @@ impl Engine {
 
     /// Queues a message and tries to deliver it (and anything queued before it) now.
     pub async fn send(&self, channel: ChannelId, content: &str) -> Result<Sent> {
+        self.send_as(channel, content, false).await
+    }
+
+    /// Queues an internal note (agents only: the customer never sees it) and tries to
+    /// deliver it now; written offline, it goes out as a note once the platform is back.
+    /// Refused at once for a user who is not an agent, as the platform would.
+    pub async fn send_note(&self, channel: ChannelId, content: &str) -> Result<Sent> {
+        self.send_as(channel, content, true).await
+    }
+
+    /// Queues a message, a note when `internal`, and tries to deliver it now.
+    async fn send_as(&self, channel: ChannelId, content: &str, internal: bool) -> Result<Sent> {
         let request = protocol::rest::SendMessageRequest {
             content: content.to_owned(),
             metadata: None,
             client_message_id: None,
-            internal: None,
+            internal: internal.then_some(true),
         };
         request
             .validate()
             .map_err(|fields| Error::Invalid { fields })?;
-        self.session()?;
+        let role = self.session()?.record().role;
+        if internal && !role.is_agent() {
+            return Err(Error::Forbidden(format!(
+                "only agents write internal notes; you are signed in as {role}"
+            )));
+        }
         let work = Work::SendMessage {
             content: content.trim().to_owned(),
         };
-        self.enqueue_and_flush(channel, work).await
+        let item = self
+            .cache
+            .write(move |tx| rows::enqueue_as(tx, channel, &work, internal))
+            .await?;
+        self.flush_and_report(item.id).await
     }
 
     /// The channel as cached, for an action's expectation.

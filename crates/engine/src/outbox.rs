@@ -59,8 +59,9 @@ async fn changed_since(session: &Session, item: &OutboxItem) -> Result<Option<St
     Ok(None)
 }
 
-/// Performs one item against the platform; what it returns goes into the cache.
-async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
+/// Performs one item against the platform (a message as an internal note when
+/// `internal`); what it returns goes into the cache.
+async fn perform(session: &Session, item: &OutboxItem, internal: bool) -> Result<Performed> {
     let id = item.channel_id;
     Ok(match &item.work {
         Work::SendMessage { content } => {
@@ -68,7 +69,7 @@ async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
                 content: content.clone(),
                 metadata: None,
                 client_message_id: Some(item.id.to_string()),
-                internal: None,
+                internal: internal.then_some(true),
             };
             let message = session
                 .call(|api| {
@@ -153,7 +154,10 @@ pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushRepor
             .await?;
         let outcome = match changed_since(session, &item).await {
             Ok(Some(why)) => Err(Error::Conflict(why)),
-            Ok(None) => perform(session, &item).await,
+            Ok(None) => match cache.read(move |conn| rows::is_note(conn, id)).await {
+                Ok(internal) => perform(session, &item, internal).await,
+                Err(error) => Err(error),
+            },
             Err(error) => Err(error),
         };
         match outcome {

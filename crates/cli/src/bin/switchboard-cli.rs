@@ -79,7 +79,7 @@ enum Command {
     },
     /// One channel and its newest messages, from the cache.
     Show {
-        /// The channel's id, or its first characters.
+        /// The channel's id, its first characters, or a ticket's `#number`.
         channel: String,
         /// How many messages.
         #[arg(long, default_value_t = 50)]
@@ -90,7 +90,10 @@ enum Command {
     },
     /// Send a message (queued when offline; the next sync delivers it).
     Send {
-        /// The channel's id, or its first characters.
+        /// An internal note: agents see it, the customer never does.
+        #[arg(long)]
+        internal: bool,
+        /// The channel's id, its first characters, or a ticket's `#number`.
         channel: String,
         /// The text.
         text: String,
@@ -125,6 +128,24 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 
 fn short(id: impl std::fmt::Display) -> String {
     id.to_string().chars().take(8).collect()
+}
+
+/// A ticket's `#number`; `-` for a team channel (or a platform that does not number).
+fn number(channel: &protocol::Channel) -> String {
+    channel
+        .ticket
+        .as_ref()
+        .filter(|t| t.number > 0)
+        .map_or("-".to_owned(), |t| format!("#{}", t.number))
+}
+
+/// How a message is marked: `[note] ` for an internal note, nothing for a reply.
+fn note_mark(message: &protocol::Message) -> &'static str {
+    if message.internal {
+        "[note] "
+    } else {
+        ""
+    }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -184,8 +205,9 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                         .as_ref()
                         .map_or("-".to_owned(), |t| t.priority.to_string());
                     println!(
-                        "{}  {:<9} {:<6} {:>3} unread  {}",
+                        "{}  {:<7} {:<9} {:<6} {:>3} unread  {}",
                         short(c.id),
+                        number(c),
                         c.status,
                         priority,
                         c.unread_count,
@@ -205,28 +227,41 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 print_json(&serde_json::json!({"channel": channel, "messages": messages}))?;
             } else {
                 println!(
-                    "{}  {}  {}",
+                    "{}  {}  {}  {}",
                     channel.id,
+                    number(&channel),
                     channel.status,
                     channel.subject.as_deref().unwrap_or("")
                 );
                 for m in &messages {
                     println!(
-                        "[{}] {}: {}",
+                        "[{}] {}{}: {}",
                         m.created_at.format("%Y-%m-%d %H:%M"),
+                        note_mark(m),
                         m.sender.name,
                         m.content
                     );
                 }
             }
         }
-        Command::Send { channel, text } => {
+        Command::Send {
+            internal,
+            channel,
+            text,
+        } => {
             let id = engine.find_channel(&channel).await?;
-            match engine.send(id, &text).await {
+            let (sending, what) = if internal {
+                (engine.send_note(id, &text).await, "note ")
+            } else {
+                (engine.send(id, &text).await, "")
+            };
+            match sending {
                 Ok(sent) => match (sent.message, sent.item.state) {
-                    (Some(message), _) => println!("sent (#{} in the channel)", message.seq),
+                    (Some(message), _) => {
+                        println!("{what}sent (#{} in the channel)", message.seq);
+                    }
                     (None, OutboxState::Queued) => {
-                        println!("queued (offline): the next sync delivers it");
+                        println!("{what}queued (offline): the next sync delivers it");
                         if let Some(why) = sent.item.last_error {
                             eprintln!("{why}");
                         }
@@ -241,7 +276,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                     }
                 },
                 Err(error) if error.is_transient() => {
-                    println!("queued (offline): the next sync delivers it");
+                    println!("{what}queued (offline): the next sync delivers it");
                     eprintln!("{error}");
                     return Ok(OFFLINE);
                 }
@@ -268,14 +303,16 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                     match hit {
                         Hit::Channel { channel } => {
                             println!(
-                                "channel {}  {}",
+                                "channel {}  {}  {}",
                                 short(channel.id),
+                                number(channel),
                                 channel.subject.as_deref().unwrap_or("")
                             );
                         }
                         Hit::Message { message } => println!(
-                            "message {}  {}: {}",
+                            "message {}  {}{}: {}",
                             short(message.channel_id),
+                            note_mark(message),
                             message.sender.name,
                             message.content
                         ),

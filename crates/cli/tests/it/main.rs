@@ -3,8 +3,11 @@
 //!
 //! - `support`: the engine tests' harness (shared), and running the CLI.
 //! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
+//! - `notes`: `send --internal` posts a note (offline too) the customer never reads; `show`
+//!   marks notes and `queue`/`show`/`search` name tickets by `#number`.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
 
+mod notes;
 mod offline;
 mod outbox;
 mod support;

@@ -11,12 +11,12 @@ use crate::error::Result;
 /// Stores `channels` as they are now (the newest state wins).
 pub fn upsert(conn: &Connection, channels: &[Channel]) -> Result<()> {
     let mut statement = conn.prepare_cached(
-        "INSERT INTO channels (id, tenant_id, type, status, subject, assigned_to, priority, category, updated_at, unread_count, json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+        "INSERT INTO channels (id, tenant_id, type, status, subject, assigned_to, priority, category, updated_at, unread_count, json, number) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
          ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, type = excluded.type, \
          status = excluded.status, subject = excluded.subject, assigned_to = excluded.assigned_to, \
          priority = excluded.priority, category = excluded.category, updated_at = excluded.updated_at, \
-         unread_count = excluded.unread_count, json = excluded.json",
+         unread_count = excluded.unread_count, json = excluded.json, number = excluded.number",
     )?;
     for channel in channels {
         statement.execute(params![
@@ -31,9 +31,33 @@ pub fn upsert(conn: &Connection, channels: &[Channel]) -> Result<()> {
             micros(channel.updated_at),
             channel.unread_count,
             to_json(channel)?,
+            number(channel),
         ])?;
     }
     Ok(())
+}
+
+/// A ticket's number as the indexed column holds it: `None` for a team channel, and for a
+/// ticket from a platform that does not number tickets (its number reads as 0).
+fn number(channel: &Channel) -> Option<i64> {
+    channel
+        .ticket
+        .as_ref()
+        .map(|t| t.number)
+        .filter(|&number| number > 0)
+}
+
+/// The ticket numbered `number`, if cached (a cache holds one tenant, where numbers are
+/// unique).
+pub fn by_number(conn: &Connection, number: i64) -> Result<Option<Channel>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT json FROM channels WHERE number = ?1 LIMIT 1",
+            params![number],
+            |row| row.get(0),
+        )
+        .optional()?;
+    json.as_deref().map(from_json).transpose()
 }
 
 /// Forgets `ids` and their messages (the user may no longer see them).
@@ -83,6 +107,8 @@ pub struct QueueFilter {
     pub category: Option<TicketCategory>,
     /// Only channels assigned so (`me` is resolved against `me`).
     pub assigned: Option<AssigneeFilter>,
+    /// Only the ticket with this number (`#1042`).
+    pub number: Option<i64>,
     /// At most this many (default 200).
     pub limit: Option<u32>,
 }
@@ -103,6 +129,9 @@ pub fn queue(conn: &Connection, filter: &QueueFilter, me: Option<UserId>) -> Res
     }
     if let Some(category) = filter.category {
         bind(&mut sql, "category =", category.as_str().to_owned());
+    }
+    if let Some(number) = filter.number {
+        bind(&mut sql, "number =", number.to_string());
     }
     match filter.assigned {
         None => {}
@@ -245,6 +274,44 @@ mod tests {
         assert_eq!(queue[0].id, many[0].id, "newest activity first");
         let default = queue_len(&conn);
         assert_eq!(default, 200, "the default page is 200");
+    }
+
+    #[test]
+    fn a_ticket_is_found_by_its_number_and_a_team_channel_has_none() {
+        let (_dir, conn) = cache();
+        let fixture: Channel = serde_json::from_str(include_str!(
+            "../../../protocol/tests/fixtures/model/channel.json"
+        ))
+        .expect("the channel fixture");
+        let mut other = fixture.clone();
+        other.id = ChannelId::from(uuid::Uuid::new_v4());
+        if let Some(ticket) = other.ticket.as_mut() {
+            ticket.number = 7;
+        }
+        let team = channel(ChannelStatus::Active, 0, 1);
+        upsert(&conn, &[fixture.clone(), other.clone(), team]).expect("stored");
+        let found = by_number(&conn, 1042).expect("read").expect("#1042");
+        assert_eq!(found.id, fixture.id);
+        assert_eq!(found.ticket.map(|t| t.number), Some(1042));
+        assert!(by_number(&conn, 8).expect("read").is_none());
+        let filter = QueueFilter {
+            number: Some(7),
+            ..QueueFilter::default()
+        };
+        let ids: Vec<ChannelId> = queue(&conn, &filter, None)
+            .expect("read")
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, vec![other.id]);
+        let unnumbered: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM channels WHERE number IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(unnumbered, 1, "the team channel");
     }
 
     fn queue_len(conn: &Connection) -> usize {

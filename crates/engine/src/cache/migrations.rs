@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_outbox_actions.sql"),
+    include_str!("migrations/003_ticket_numbers.sql"),
 ];
 
 /// Brings the cache up to date, each migration in its own transaction.
@@ -138,5 +139,100 @@ mod tests {
             .expect("the kinds");
         let before: Vec<&str> = version_one_rows().iter().map(|(kind, _)| *kind).collect();
         assert_eq!(kinds, before, "the kind column keeps the action's name");
+    }
+
+    /// A version-2 cache: a ticket cached before numbers, a synced cursor, a queued message.
+    fn version_two_cache(path: &std::path::Path) -> String {
+        let mut channel: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../protocol/tests/fixtures/model/channel.json"
+        ))
+        .expect("the channel fixture");
+        if let Some(ticket) = channel["ticket"].as_object_mut() {
+            ticket.remove("number");
+        }
+        let conn = Connection::open(path).expect("a new cache file");
+        conn.execute_batch(MIGRATIONS[0]).expect("version 1");
+        conn.execute_batch(MIGRATIONS[1]).expect("version 2");
+        conn.pragma_update(None, "user_version", 2)
+            .expect("marked version 2");
+        conn.execute(
+            "INSERT INTO channels (id, tenant_id, type, status, subject, updated_at, json) \
+             VALUES (?1, 't', 'SUPPORT', 'ACTIVE', 'old', 0, ?2)",
+            params![CHANNEL, channel.to_string()],
+        )
+        .expect("an old channel");
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('sync_cursor', 'somewhere')",
+            [],
+        )
+        .expect("a cursor");
+        let id = uuid::Uuid::new_v4().to_string();
+        conn.execute(
+            "INSERT INTO outbox (id, channel_id, kind, payload, state, created_at, updated_at) \
+             VALUES (?1, ?2, 'sendMessage', '{\"kind\":\"sendMessage\",\"content\":\"old\"}', 'queued', 0, 0)",
+            params![id, CHANNEL],
+        )
+        .expect("an old outbox row");
+        id
+    }
+
+    #[test]
+    fn a_version_two_cache_keeps_its_queue_as_replies_and_catches_up_for_numbers() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("cache.sqlite3");
+        let id: uuid::Uuid = version_two_cache(&path).parse().expect("an id");
+        drop(crate::cache::Cache::open(&path).expect("the cache opens and migrates"));
+        let conn = Connection::open(&path).expect("the migrated cache reopens");
+        let pending = crate::cache::outbox::pending(&conn).expect("the old row decodes");
+        assert_eq!(
+            pending.iter().map(|i| &i.work).collect::<Vec<_>>(),
+            vec![&Work::SendMessage {
+                content: "old".to_owned()
+            }]
+        );
+        assert!(
+            !crate::cache::outbox::is_note(&conn, id).expect("read"),
+            "an old row is a reply"
+        );
+        let channel = crate::cache::channels::get(&conn, CHANNEL.parse().expect("an id"))
+            .expect("the old channel decodes")
+            .expect("kept");
+        assert_eq!(channel.ticket.map(|t| t.number), Some(0));
+        assert_eq!(
+            crate::cache::state::get(&conn, crate::cache::state::SYNC_CURSOR).expect("read"),
+            None,
+            "a ticket without its number makes the next sync start over"
+        );
+    }
+
+    #[test]
+    fn a_note_stays_a_note_when_it_is_retried_and_only_messages_are_notes() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("cache.sqlite3");
+        drop(crate::cache::Cache::open(&path).expect("a new cache"));
+        let conn = Connection::open(&path).expect("the cache reopens");
+        let channel = CHANNEL.parse().expect("an id");
+        let work = Work::SendMessage {
+            content: "for agents".to_owned(),
+        };
+        let outbox = |internal| {
+            crate::cache::outbox::enqueue_as(&conn, channel, &work, internal).expect("queued")
+        };
+        let (note, reply) = (outbox(true), outbox(false));
+        assert_eq!(note.work, work, "the work reads the same");
+        for _ in 0..2 {
+            crate::cache::outbox::requeue(&conn, note.id, &work).expect("requeued");
+            crate::cache::outbox::requeue(&conn, reply.id, &work).expect("requeued");
+            assert!(crate::cache::outbox::is_note(&conn, note.id).expect("read"));
+            assert!(!crate::cache::outbox::is_note(&conn, reply.id).expect("read"));
+        }
+        let act = Work::Act {
+            action: ChannelAction::Reopen,
+            expected: Expected {
+                status: ChannelStatus::Resolved,
+                assigned_to: None,
+            },
+        };
+        assert!(crate::cache::outbox::enqueue_as(&conn, channel, &act, true).is_err());
     }
 }

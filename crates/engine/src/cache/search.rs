@@ -4,10 +4,13 @@
 //! "Newest" is the order messages reached the cache (FTS5 walks its rowids backwards
 //! without sorting every match, which keeps a common prefix over a million messages
 //! cheap); sync stores them oldest change first, so that is their order in time too.
+//!
+//! `#1042` alone is a ticket's number: it finds exactly that ticket, as the platform's
+//! `?q=#N` does, and no message that happens to contain "1042".
 
 use rusqlite::{params, Connection};
 
-use super::from_json;
+use super::{channels, from_json};
 use crate::error::Result;
 
 /// The most hits one search returns.
@@ -27,6 +30,16 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
+/// The ticket number `text` names, when it is `#` and digits only (`#1042`, spaces around
+/// allowed); `None` for anything else, which is searched as words.
+pub fn ticket_number(text: &str) -> Option<i64> {
+    let digits = text.trim().strip_prefix('#')?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&n: &i64| n > 0)
+}
+
 /// The `json` column of the rows `sql` selects for FTS query `?1`, limit `?2`.
 fn matching_json(conn: &Connection, sql: &str, query: &str, limit: u32) -> Result<Vec<String>> {
     let mut statement = conn.prepare_cached(sql)?;
@@ -37,6 +50,14 @@ fn matching_json(conn: &Connection, sql: &str, query: &str, limit: u32) -> Resul
 /// Channels whose subject matches, then messages whose content matches, newest first;
 /// at most `limit` (≤ [`MAX_HITS`]) of each.
 pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
+    if let Some(number) = ticket_number(text) {
+        return Ok(channels::by_number(conn, number)?
+            .into_iter()
+            .map(|channel| Hit::Channel {
+                channel: Box::new(channel),
+            })
+            .collect());
+    }
     let Some(query) = fts_query(text) else {
         return Ok(Vec::new());
     };
@@ -73,7 +94,26 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Hit>> {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, ticket_number};
+
+    #[test]
+    fn only_a_hash_and_digits_is_a_ticket_number() {
+        assert_eq!(ticket_number("#1042"), Some(1042));
+        assert_eq!(ticket_number("  #7 "), Some(7));
+        for words in [
+            "1042",
+            "#",
+            "#0",
+            "#10 42",
+            "#12a",
+            "#-3",
+            "# 12",
+            "##12",
+            "#99999999999999999999",
+        ] {
+            assert_eq!(ticket_number(words), None, "{words}");
+        }
+    }
 
     #[test]
     fn queries_are_quoted_prefixes_and_operators_cannot_be_injected() {

@@ -6,6 +6,8 @@
 //! - `outbox`: an action whose channel changed meanwhile waits for review.
 //! - `owner`: concurrent wake-ups of the outbox's one owner apply a queued action once.
 //! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
+//! - `notes`: an internal note written offline goes out once as a note; ticket numbers
+//!   survive a restart and `#N` finds exactly its ticket offline.
 //! - `notify`: the notification policy as a table; one notice through a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
 //! - `interop`: the engine's Socket.IO client against the official Node `socket.io` server.
@@ -18,6 +20,7 @@
 mod crash;
 mod gate;
 mod interop;
+mod notes;
 mod notify;
 mod outbox;
 mod owner;
