@@ -3,6 +3,9 @@
 //! OpenAPI document, the console's REST client and the server's cross-tenant attack suite
 //! all read these, and tests hold each of them to [`ALL`].
 
+use crate::canned::{
+    CannedResponse, CannedResponseQuery, CreateCannedResponseRequest, UpdateCannedResponseRequest,
+};
 use crate::rest::{
     AssignRequest, ChannelListQuery, CreateChannelRequest, EscalateRequest, HealthResponse,
     LoginRequest, LoginResponse, LogoutRequest, MarkReadRequest, MeResponse, MessagesQuery,
@@ -62,8 +65,13 @@ pub struct Route {
 }
 
 impl Route {
-    /// Whether the path names a channel (`{id}`).
+    /// Whether the path names a channel (`/api/chat/channels/{id}…`).
     pub fn takes_channel(&self) -> bool {
+        self.path.starts_with("/api/chat/channels/") && self.path.contains(ID)
+    }
+
+    /// Whether the path names a resource by id (`{id}`): a channel or a canned response.
+    pub fn takes_id(&self) -> bool {
         self.path.contains(ID)
     }
 
@@ -162,6 +170,14 @@ endpoints! {
     Archive: Delete "/api/chat/channels/{id}", Token(Permission::Archive), body (), query () => ();
     /// What changed since a cursor.
     Sync: Get "/api/chat/sync", Token(Chat), body (), query SyncQuery => SyncResponse;
+    /// The canned responses the caller may use (agents).
+    ListCannedResponses: Get "/api/canned-responses", Token(Chat), body (), query CannedResponseQuery => Vec<CannedResponse>;
+    /// Save a canned response.
+    CreateCannedResponse: Post "/api/canned-responses", Token(Chat), body CreateCannedResponseRequest, query () => CannedResponse;
+    /// Change a canned response.
+    UpdateCannedResponse: Put "/api/canned-responses/{id}", Token(Chat), body UpdateCannedResponseRequest, query () => CannedResponse;
+    /// Delete a canned response.
+    DeleteCannedResponse: Delete "/api/canned-responses/{id}", Token(Chat), body (), query () => ();
     /// Whether the platform is up.
     Health: Get "/api/health", Public, body (), query () => HealthResponse;
 }

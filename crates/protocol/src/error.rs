@@ -36,7 +36,7 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, in words a user can act on.
     pub message: String,
-    /// For 400: each bad field.
+    /// For 400: each bad field; for 409: the field whose value is taken.
     pub fields: Option<Vec<FieldError>>,
 }
 

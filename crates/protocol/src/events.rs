@@ -53,6 +53,8 @@ pub mod name {
     pub const READ_UPDATED: &str = "read_updated";
     /// server → client: an event sent without an ack failed, or the session ends.
     pub const ERROR: &str = "error";
+    /// The canned responses a socket's user may use changed: sync to get them (`{}`).
+    pub const CANNED_RESPONSES_CHANGED: &str = "canned_responses_changed";
 }
 
 /// The handshake's `auth` object.

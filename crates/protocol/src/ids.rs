@@ -22,3 +22,7 @@ uuid_id!(
     /// The support ticket attached to a SUPPORT channel.
     TicketId
 );
+uuid_id!(
+    /// A saved reply an agent inserts into the composer.
+    CannedResponseId
+);

@@ -11,6 +11,7 @@
 //! - [`ids`]: typed UUID identifiers.
 //! - [`enums`]: channel, ticket, sender and participant enums.
 //! - [`audience`]: who may read a message (agents only, or everyone).
+//! - [`canned`]: canned responses (saved replies) and their rules.
 //! - [`roles`]: roles, permissions, visibility, and which role may do which action.
 //! - [`action`]: the one vocabulary of actions on a channel (IPC, outbox, wire), and the
 //!   permission keys each needs.
@@ -35,6 +36,7 @@ mod macros;
 
 pub mod action;
 pub mod audience;
+pub mod canned;
 pub mod console;
 pub mod endpoints;
 pub mod enums;
@@ -59,7 +61,7 @@ pub use enums::{
     TicketStatus, UnknownVariant,
 };
 pub use error::{CodedError, ErrorBody, ErrorCode, FieldError};
-pub use ids::{ChannelId, MessageId, TenantId, TicketId, UserId};
+pub use ids::{CannedResponseId, ChannelId, MessageId, TenantId, TicketId, UserId};
 pub use model::{Channel, Message, Participant, Tenant, TenantMembership, Ticket, UserSummary};
 pub use roles::{ChatAction, Permission, Visibility, VisibilityScope};
 pub use secret::Secret;

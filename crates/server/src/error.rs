@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The target's state does not allow this.
     #[error("{0}")]
     Conflict(String),
+    /// A value that must be unique is taken; the field is named.
+    #[error("already taken: {}", .0.field)]
+    Taken(FieldError),
     /// The route exists but does not take this method.
     #[error("this route does not take that method")]
     MethodNotAllowed,
@@ -60,7 +63,7 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Taken(_) => StatusCode::CONFLICT,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -80,6 +83,10 @@ impl ApiError {
                     Some(fields.clone()),
                 )
             }
+            Self::Taken(field) => (
+                format!("{} is already taken", field.field),
+                Some(vec![field.clone()]),
+            ),
             other => (other.to_string(), None),
         };
         ErrorBody {
@@ -97,7 +104,7 @@ impl ApiError {
             Self::Unauthorized(_) => ErrorCode::Unauthorized,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::Taken(_) => ErrorCode::Conflict,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge => ErrorCode::Invalid,
             Self::RateLimited(_) => ErrorCode::RateLimited,
@@ -118,6 +125,7 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict(why) => Self::Conflict(why),
+            StoreError::Taken(field) => Self::Taken(field),
             StoreError::Forbidden(why) => Self::Forbidden(why),
             StoreError::Invalid(fields) => Self::Invalid(fields),
             busy if busy.is_busy() => {

@@ -5,8 +5,9 @@
 
 use std::sync::{Arc, OnceLock};
 
+use protocol::canned::CannedResponse;
 use protocol::events::{
-    name as names, ChannelAssigned, ChannelRef, ChannelUpdated, NewMessage, ReadMarker,
+    name as names, ChannelAssigned, ChannelRef, ChannelUpdated, Empty, NewMessage, ReadMarker,
     TicketEscalated, NAMESPACE,
 };
 use protocol::model::Seq;
@@ -292,6 +293,21 @@ impl Events {
             ..Target::to(vec![rooms::user(user)])
         };
         self.emit(target, names::READ_UPDATED, &event).await;
+    }
+}
+
+impl Events {
+    /// `canned_responses_changed {}` to whoever may use `response`: the tenant's agents for
+    /// the tenant's, the owner's sockets in that tenant for an agent's own.
+    pub(super) async fn canned_changed(&self, response: &CannedResponse) {
+        let target = match response.owner_id {
+            Some(owner) => Target::to(vec![rooms::member(response.tenant_id, owner)]),
+            None => {
+                Target::to(vec![rooms::tenant(response.tenant_id)]).readers_of(Audience::Agents)
+            }
+        };
+        self.emit(target, names::CANNED_RESPONSES_CHANGED, &Empty {})
+            .await;
     }
 }
 

@@ -4,8 +4,9 @@
 
 mod events;
 
+use protocol::canned::{CannedResponse, CreateCannedResponseRequest, UpdateCannedResponseRequest};
 use protocol::rest::{CreateChannelRequest, SendMessageRequest, UpdateTicketRequest};
-use protocol::{Channel, ChannelId, UserId};
+use protocol::{CannedResponseId, Channel, ChannelId, UserId};
 use socketioxide::socket::Sid;
 
 pub use events::Io;
@@ -168,6 +169,36 @@ impl Chat {
     pub async fn archive(&self, actor: &Actor, channel: ChannelId) -> StoreResult<Channel> {
         let change = self.store.archive(actor, channel).await?;
         self.changed(actor, change, ChangeKind::Updated).await
+    }
+
+    /// Saves a canned response; whoever may use it hears `canned_responses_changed`.
+    pub async fn create_canned(
+        &self,
+        actor: &Actor,
+        request: &CreateCannedResponseRequest,
+    ) -> StoreResult<CannedResponse> {
+        let created = self.store.create_canned(actor, request).await?;
+        self.events.canned_changed(&created).await;
+        Ok(created)
+    }
+
+    /// Changes a canned response; whoever may use it hears `canned_responses_changed`.
+    pub async fn update_canned(
+        &self,
+        actor: &Actor,
+        id: CannedResponseId,
+        update: &UpdateCannedResponseRequest,
+    ) -> StoreResult<CannedResponse> {
+        let updated = self.store.update_canned(actor, id, update).await?;
+        self.events.canned_changed(&updated).await;
+        Ok(updated)
+    }
+
+    /// Deletes a canned response; whoever could use it hears `canned_responses_changed`.
+    pub async fn delete_canned(&self, actor: &Actor, id: CannedResponseId) -> StoreResult<()> {
+        let deleted = self.store.delete_canned(actor, id).await?;
+        self.events.canned_changed(&deleted).await;
+        Ok(())
     }
 
     async fn changed(

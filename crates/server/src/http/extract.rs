@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use protocol::validate::Validate;
-use protocol::{ChannelId, FieldError};
+use protocol::{CannedResponseId, ChannelId, FieldError};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -97,6 +97,23 @@ impl<S: Send + Sync> FromRequestParts<S> for ChannelPath {
         id.parse()
             .map(Self)
             .map_err(|_| ApiError::invalid("id", "must be a channel id (a UUID)"))
+    }
+}
+
+/// The `{id}` of a canned response's route.
+#[derive(Debug, Clone, Copy)]
+pub struct CannedPath(pub CannedResponseId);
+
+impl<S: Send + Sync> FromRequestParts<S> for CannedPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::invalid("id", "missing canned response id"))?;
+        id.parse()
+            .map(Self)
+            .map_err(|_| ApiError::invalid("id", "must be a canned response id (a UUID)"))
     }
 }
 

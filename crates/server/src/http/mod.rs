@@ -3,6 +3,7 @@
 //! CORS, a body size limit, and the contract's error body for everything that fails.
 
 mod auth;
+mod canned;
 mod channels;
 mod extract;
 mod openapi;
@@ -89,6 +90,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(channels::reopen))
         .routes(routes!(channels::update_ticket))
         .routes(routes!(sync::sync))
+        .routes(routes!(canned::list, canned::create))
+        .routes(routes!(canned::update, canned::delete))
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -9,7 +9,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use protocol::rest::AssigneeFilter;
 use protocol::{
-    ChannelId, ChannelStatus, ChannelType, ErrorBody, Role, TicketCategory, TicketPriority,
+    CannedResponseId, ChannelId, ChannelStatus, ChannelType, ErrorBody, Role, TicketCategory,
+    TicketPriority,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -27,6 +28,7 @@ use utoipa::{Modify, OpenApi};
     // Query and path parameters refer to these; nothing else registers them.
     components(schemas(
         ErrorBody,
+        CannedResponseId,
         AssigneeFilter,
         ChannelId,
         ChannelStatus,
@@ -40,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Sign in, refresh, sign out"),
         (name = "users", description = "The caller and the users of their tenant"),
         (name = "chat", description = "The queue, channels, messages and ticket actions"),
+        (name = "canned", description = "Canned responses: saved replies for agents"),
         (name = "platform", description = "Health"),
     )
 )]

@@ -89,3 +89,21 @@ impl IntoResponses for CreateErrors {
         errors(&[INVALID, SIGNED_OUT, FORBIDDEN])
     }
 }
+
+/// Errors of changing one canned response.
+pub struct CannedErrors;
+
+impl IntoResponses for CannedErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        errors(&[
+            INVALID,
+            SIGNED_OUT,
+            (
+                403,
+                "not an agent, or a tenant's canned response and not its admin",
+            ),
+            (404, "no such canned response, or not one you may use"),
+            (409, "the short code is taken; `fields` names it"),
+        ])
+    }
+}

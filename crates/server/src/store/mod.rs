@@ -13,10 +13,12 @@
 //! - `messages`: history pages, sending, read markers.
 //! - `write`: the row writers the last two share.
 //! - `message_reads`: the only ways to select message rows (visibility and audience built in).
+//! - `canned`: canned responses, with their permission rules.
 //! - `sync`, `users`, `tokens`: the sync feed, tenants and users, refresh tokens.
 
 mod actions;
 mod audience;
+mod canned;
 mod message_reads;
 mod messages;
 mod queue;
@@ -58,6 +60,9 @@ pub enum StoreError {
     /// The row's state does not allow the change.
     #[error("{0}")]
     Conflict(String),
+    /// A value that must be unique is taken; the field is named.
+    #[error("{} is taken", .0.field)]
+    Taken(FieldError),
     /// The input names something that does not fit (a user of another tenant, say).
     #[error("invalid input")]
     Invalid(Vec<FieldError>),

@@ -35,6 +35,11 @@ enum Case {
         token: bool,
         what: &'static str,
     },
+    /// The path names a canned response: sent with acme's ids, then a random id; equal
+    /// answers, neither a success. Each entry is a body.
+    OnCanned(Vec<Option<Value>>),
+    /// A create that can name nothing of another tenant: it writes into the caller's own.
+    OwnTenantOnly(&'static str),
     /// The endpoint takes no tenant's ids at all; why.
     NoTenantInput(&'static str),
 }
@@ -88,6 +93,14 @@ fn attack_case(route: &Route, ctx: &Context) -> Option<Case> {
             "takes only the caller's own refresh token, which names its own tenant",
         )),
         "Health" => Some(Case::NoTenantInput("answers the same to everyone")),
+        "ListCannedResponses" => Some(Case::Lists(vec![String::new(), "?q=refund".to_owned()])),
+        "CreateCannedResponse" => Some(Case::OwnTenantOnly(
+            "its body names no tenant, owner or id: it saves into the caller's own tenant",
+        )),
+        "UpdateCannedResponse" => Some(Case::OnCanned(vec![Some(
+            json!({"title": "mine now", "shortCode": "stolen"}),
+        )])),
+        "DeleteCannedResponse" => Some(Case::OnCanned(vec![None])),
         _ => None,
     }
 }
@@ -113,6 +126,14 @@ fn every_endpoint_has_an_attack_case() {
     for route in endpoints::ALL {
         match attack_case(route, &ctx) {
             Some(Case::OnChannel(_)) => assert!(route.takes_channel(), "{}", route.name),
+            Some(Case::OnCanned(_)) => {
+                assert!(route.takes_id() && !route.takes_channel(), "{}", route.name)
+            }
+            Some(Case::OwnTenantOnly(why)) => assert!(
+                route.method == endpoints::Method::Post && !route.takes_id(),
+                "{}: {why}",
+                route.name
+            ),
             // Only a route that needs no token can take no tenant's ids at all.
             Some(Case::NoTenantInput(why)) => assert_eq!(
                 route.access,
@@ -195,6 +216,16 @@ on_both_databases! {
             .collect();
         assert_eq!(targets.len(), 3);
         let acme_user = server.user_id("alice@acme.test").await;
+        let qm = server.login("qm@acme.test").await;
+        let mut acme_canned = Vec::new();
+        for (who, scope) in [(&acme_admin, "TENANT"), (&qm, "PERSONAL")] {
+            let answer = server
+                .call(Method::POST, "/api/canned-responses", Some(&who.token),
+                      Some(json!({"scope": scope, "shortCode": "refund", "title": "Refund", "content": "acme's words"})))
+                .await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+            acme_canned.push(answer.body["id"].as_str().expect("an id").to_owned());
+        }
         let before = server.snapshot(&acme).await;
 
         let carol = server.login("carol@globex.test").await;
@@ -235,7 +266,8 @@ on_both_databases! {
                             let answer = server.call(method(route), &path, Some(&attacker.token), None).await;
                             tally.attempts += 1;
                             let text = answer.body.to_string();
-                            if answer.status != StatusCode::OK || text.contains(&acme) || text.contains("acme.test") || targets.iter().any(|t| text.contains(t.as_str())) {
+                            let answered = answer.status == StatusCode::OK || answer.status == StatusCode::FORBIDDEN;
+                            if !answered || text.contains(&acme) || text.contains("acme.test") || targets.iter().any(|t| text.contains(t.as_str())) {
                                 tally.leaks.push(format!("{path} reveals acme: {} {text:.300}", answer.status));
                             }
                         }
@@ -252,7 +284,15 @@ on_both_databases! {
                         let random = server.call(method(route), &path, token, Some(random)).await;
                         tally.record(&real, &random, || what.into());
                     }
-                    Case::NoTenantInput(_) => {}
+                    Case::OnCanned(bodies) => {
+                        for target in &acme_canned {
+                            for body in &bodies {
+                                let path = route.path_for(target);
+                                tally.attack(&server, attacker, (method(route), path, body.clone()), target).await;
+                            }
+                        }
+                    }
+                    Case::OwnTenantOnly(_) | Case::NoTenantInput(_) => {}
                 }
             }
         }

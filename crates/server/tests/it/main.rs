@@ -8,6 +8,7 @@
 //! - `roles`: the role table, each role × each action.
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
+//! - `canned`: canned responses: permissions, uniqueness, the change signal.
 //! - `notes`: internal notes reach agents only; ticket numbers count per tenant.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
@@ -18,6 +19,7 @@
 
 mod audience;
 mod auth;
+mod canned;
 mod cross_tenant;
 mod gateway;
 mod hardening;

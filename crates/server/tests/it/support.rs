@@ -196,6 +196,7 @@ impl TestServer {
             "SELECT 'ticket', id, status, priority, category, COALESCE(assigned_to, ''), COALESCE(resolution, ''), CAST(updated_at AS TEXT) FROM tickets WHERE tenant_id = $1 ORDER BY id",
             "SELECT 'message', id, channel_id, sender_id, content, CAST(seq AS TEXT), '', '' FROM messages WHERE tenant_id = $1 ORDER BY id",
             "SELECT 'participant', p.channel_id, p.user_id, p.role, COALESCE(CAST(p.left_at AS TEXT), ''), '', '', '' FROM participants p JOIN channels c ON c.id = p.channel_id WHERE c.tenant_id = $1 ORDER BY p.channel_id, p.user_id",
+            "SELECT 'canned', id, scope, COALESCE(owner_id, ''), short_code, title, content, CAST(updated_at AS TEXT) FROM canned_responses WHERE tenant_id = $1 ORDER BY id",
             "SELECT 'read', r.channel_id, r.user_id, CAST(r.last_read_seq AS TEXT), '', '', '', '' FROM read_markers r JOIN channels c ON c.id = r.channel_id WHERE c.tenant_id = $1 ORDER BY r.channel_id, r.user_id",
         ];
         let mut rows = Vec::new();

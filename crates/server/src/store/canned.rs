@@ -1,0 +1,243 @@
+//! Canned responses: the tenant's (its admins manage them) and each agent's own. Every
+//! read and write is scoped by the actor's tenant and by who may use a response: the
+//! tenant's, or the actor's own; anyone else's is the same 404 as a missing one.
+
+use protocol::canned::{
+    CannedResponse, CannedResponseQuery, CannedScope, CreateCannedResponseRequest,
+    UpdateCannedResponseRequest,
+};
+use protocol::{CannedResponseId, FieldError, Role};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::sql::Sql;
+use super::users::{escape_like, is_unique_violation};
+use super::{
+    new_id, next_change, now_micros, parse_col, parse_opt_col, to_time, Store, StoreError,
+    StoreResult,
+};
+use crate::actor::{Actor, Scope};
+
+const COLUMNS: &str = "SELECT cr.id, cr.tenant_id, cr.scope, cr.owner_id, cr.short_code, \
+    cr.title, cr.content, cr.created_at, cr.updated_at FROM canned_responses cr WHERE ";
+
+/// Only agents use canned responses.
+fn agents_only(actor: &Actor) -> StoreResult<()> {
+    if actor.role().is_agent() {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden("canned responses are for agents"))
+    }
+}
+
+/// Whether the actor manages the tenant's canned responses.
+fn manages_tenant_ones(actor: &Actor) -> bool {
+    matches!(actor.role(), Role::OrgAdmin | Role::SuperAdmin)
+}
+
+/// Appends `(…)`: the rows of `canned_responses cr` the actor may use: its tenant's, and its
+/// own.
+fn push_usable(sql: &mut Sql, actor: &Actor) {
+    sql.push("(")
+        .push_scope("cr.tenant_id", actor)
+        .push(" AND (cr.scope = 'TENANT' OR cr.owner_id = ")
+        .bind(actor.user_id().to_string())
+        .push("))");
+}
+
+fn canned(row: &AnyRow) -> StoreResult<CannedResponse> {
+    Ok(CannedResponse {
+        id: parse_col(row, "id")?,
+        tenant_id: parse_col(row, "tenant_id")?,
+        scope: parse_col(row, "scope")?,
+        owner_id: parse_opt_col(row, "owner_id")?,
+        short_code: row.try_get("short_code")?,
+        title: row.try_get("title")?,
+        content: row.try_get("content")?,
+        created_at: to_time(row.try_get("created_at")?)?,
+        updated_at: to_time(row.try_get("updated_at")?)?,
+    })
+}
+
+/// A taken short code, named.
+fn taken(error: StoreError) -> StoreError {
+    match error {
+        StoreError::Database(db) if is_unique_violation(&db) => StoreError::Taken(FieldError::new(
+            "shortCode",
+            "is already used by another canned response",
+        )),
+        other => other,
+    }
+}
+
+/// Loads canned response `id` in `tx` if the actor may use it; 404 otherwise.
+async fn usable(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: CannedResponseId,
+) -> StoreResult<CannedResponse> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push("cr.id = ").bind(id.to_string()).push(" AND ");
+    push_usable(&mut sql, actor);
+    let row = sql
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("canned response"))?;
+    canned(&row)
+}
+
+/// 403 unless the actor may change `response` (the tenant's: admins; its own: itself).
+fn may_change(actor: &Actor, response: &CannedResponse) -> StoreResult<()> {
+    if response.scope == CannedScope::Tenant && !manages_tenant_ones(actor) {
+        return Err(StoreError::Forbidden(
+            "only the tenant's admins change its canned responses",
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The canned responses the actor may use, by short code, matching `query.q` on short
+    /// code or title.
+    pub async fn list_canned(
+        &self,
+        actor: &Actor,
+        query: &CannedResponseQuery,
+    ) -> StoreResult<Vec<CannedResponse>> {
+        agents_only(actor)?;
+        let mut sql = Sql::new(COLUMNS);
+        push_usable(&mut sql, actor);
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+            sql.push(" AND (cr.short_code LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR LOWER(cr.title) LIKE ")
+                .bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+        sql.push(" ORDER BY cr.short_code, cr.scope, cr.id LIMIT 1000");
+        sql.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(canned)
+            .collect()
+    }
+
+    /// Saves a canned response: the tenant's (admins) or the actor's own.
+    pub async fn create_canned(
+        &self,
+        actor: &Actor,
+        new: &CreateCannedResponseRequest,
+    ) -> StoreResult<CannedResponse> {
+        agents_only(actor)?;
+        let Scope::Tenant(tenant) = actor.scope() else {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "tenantId",
+                "sign in to a tenant to save canned responses there",
+            )]));
+        };
+        if new.scope == CannedScope::Tenant && !manages_tenant_ones(actor) {
+            return Err(StoreError::Forbidden(
+                "only the tenant's admins save canned responses for the tenant",
+            ));
+        }
+        let owner = (new.scope == CannedScope::Personal).then(|| actor.user_id().to_string());
+        let mut tx = self.begin().await?;
+        let change = next_change(&mut tx).await?;
+        let now = now_micros();
+        let id = new_id();
+        let mut sql = Sql::new(
+            "INSERT INTO canned_responses (id, tenant_id, scope, owner_id, short_code, title, \
+             content, created_at, updated_at, change_seq) VALUES (",
+        );
+        sql.bind(id.clone())
+            .push(", ")
+            .bind(tenant.to_string())
+            .push(", ")
+            .bind(new.scope.as_str().to_owned())
+            .push(", ")
+            .bind(owner)
+            .push(", ")
+            .bind(new.short_code.clone())
+            .push(", ")
+            .bind(new.title.trim().to_owned())
+            .push(", ")
+            .bind(new.content.trim().to_owned())
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(change)
+            .push(")");
+        sql.execute(&mut *tx).await.map_err(taken)?;
+        let id: CannedResponseId = id
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("new id: {e}")))?;
+        let created = usable(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Changes a canned response's short code, title or content.
+    pub async fn update_canned(
+        &self,
+        actor: &Actor,
+        id: CannedResponseId,
+        update: &UpdateCannedResponseRequest,
+    ) -> StoreResult<CannedResponse> {
+        agents_only(actor)?;
+        let mut tx = self.begin().await?;
+        let change = next_change(&mut tx).await?;
+        let current = usable(&mut tx, actor, id).await?;
+        may_change(actor, &current)?;
+        let mut sql = Sql::new("UPDATE canned_responses SET updated_at = ");
+        sql.bind(now_micros()).push(", change_seq = ").bind(change);
+        if let Some(code) = &update.short_code {
+            sql.push(", short_code = ").bind(code.clone());
+        }
+        if let Some(title) = &update.title {
+            sql.push(", title = ").bind(title.trim().to_owned());
+        }
+        if let Some(content) = &update.content {
+            sql.push(", content = ").bind(content.trim().to_owned());
+        }
+        sql.push(" WHERE id = ").bind(id.to_string());
+        sql.execute(&mut *tx).await.map_err(taken)?;
+        let updated = usable(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Deletes a canned response, leaving a deletion row for sync. Returns what it was.
+    pub async fn delete_canned(
+        &self,
+        actor: &Actor,
+        id: CannedResponseId,
+    ) -> StoreResult<CannedResponse> {
+        agents_only(actor)?;
+        let mut tx = self.begin().await?;
+        let change = next_change(&mut tx).await?;
+        let current = usable(&mut tx, actor, id).await?;
+        may_change(actor, &current)?;
+        let mut sql = Sql::new("DELETE FROM canned_responses WHERE id = ");
+        sql.bind(id.to_string());
+        sql.execute(&mut *tx).await?;
+        let mut sql = Sql::new(
+            "INSERT INTO canned_deletions (id, tenant_id, scope, owner_id, change_seq) VALUES (",
+        );
+        sql.bind(id.to_string())
+            .push(", ")
+            .bind(current.tenant_id.to_string())
+            .push(", ")
+            .bind(current.scope.as_str().to_owned())
+            .push(", ")
+            .bind(current.owner_id.map(|o| o.to_string()))
+            .push(", ")
+            .bind(change)
+            .push(")");
+        sql.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+}
