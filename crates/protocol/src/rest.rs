@@ -317,6 +317,13 @@ pub struct SyncResponse {
     pub channels: Vec<Channel>,
     /// Messages that were posted or edited.
     pub messages: Vec<Message>,
+    /// Canned responses the caller may use that were saved or changed (all of them when
+    /// the cursor is empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub canned_responses: Vec<crate::canned::CannedResponse>,
+    /// Canned responses the caller could use that were deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_canned_response_ids: Vec<crate::ids::CannedResponseId>,
 }
 
 /// `GET /api/health`.

@@ -35,5 +35,7 @@ pub async fn sync(
         has_more: batch.has_more,
         channels: batch.channels,
         messages: batch.messages,
+        canned_responses: batch.canned_responses,
+        deleted_canned_response_ids: batch.deleted_canned_response_ids,
     }))
 }

@@ -38,11 +38,50 @@ fn manages_tenant_ones(actor: &Actor) -> bool {
 /// Appends `(…)`: the rows of `canned_responses cr` the actor may use: its tenant's, and its
 /// own.
 fn push_usable(sql: &mut Sql, actor: &Actor) {
+    push_usable_as(sql, actor, "cr");
+}
+
+/// [`push_usable`] over a table aliased `alias` with the same `tenant_id`, `scope` and
+/// `owner_id` columns (`canned_deletions` too); nothing at all for a non-agent.
+fn push_usable_as(sql: &mut Sql, actor: &Actor, alias: &str) {
+    if !actor.role().is_agent() {
+        sql.push("(1 = 0)");
+        return;
+    }
     sql.push("(")
-        .push_scope("cr.tenant_id", actor)
-        .push(" AND (cr.scope = 'TENANT' OR cr.owner_id = ")
+        .push_scope(&format!("{alias}.tenant_id"), actor)
+        .push(" AND (")
+        .push(alias)
+        .push(".scope = 'TENANT' OR ")
+        .push(alias)
+        .push(".owner_id = ")
         .bind(actor.user_id().to_string())
         .push("))");
+}
+
+/// Appends ` UNION …`: the first `limit` change numbers after `since` of canned responses
+/// the actor may use, saved, changed or deleted (for sync's batch of change numbers).
+pub(super) fn push_change_numbers(sql: &mut Sql, actor: &Actor, since: i64, limit: i64) {
+    for (table, alias) in [("canned_responses", "cr"), ("canned_deletions", "cd")] {
+        sql.push(" UNION SELECT change_seq FROM (SELECT DISTINCT ")
+            .push(alias)
+            .push(".change_seq FROM ")
+            .push(table)
+            .push(" ")
+            .push(alias)
+            .push(" WHERE ")
+            .push(alias)
+            .push(".change_seq > ")
+            .bind(since)
+            .push(" AND ");
+        push_usable_as(sql, actor, alias);
+        sql.push(" ORDER BY ")
+            .push(alias)
+            .push(".change_seq LIMIT ")
+            .bind(limit)
+            .push(") ")
+            .push(alias);
+    }
 }
 
 fn canned(row: &AnyRow) -> StoreResult<CannedResponse> {
@@ -97,6 +136,47 @@ fn may_change(actor: &Actor, response: &CannedResponse) -> StoreResult<()> {
 }
 
 impl Store {
+    /// The canned responses the actor may use that changed in `(since, upto]`, and the ids
+    /// of those deleted then (none when syncing from the start: there is nothing to drop).
+    pub(super) async fn canned_changed_between(
+        &self,
+        actor: &Actor,
+        since: i64,
+        upto: i64,
+    ) -> StoreResult<(Vec<CannedResponse>, Vec<CannedResponseId>)> {
+        let mut sql = Sql::new(COLUMNS);
+        sql.push("cr.change_seq > ")
+            .bind(since)
+            .push(" AND cr.change_seq <= ")
+            .bind(upto)
+            .push(" AND ");
+        push_usable(&mut sql, actor);
+        sql.push(" ORDER BY cr.change_seq, cr.id");
+        let changed = sql
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(canned)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if since == 0 {
+            return Ok((changed, Vec::new()));
+        }
+        let mut sql = Sql::new("SELECT cd.id FROM canned_deletions cd WHERE cd.change_seq > ");
+        sql.bind(since)
+            .push(" AND cd.change_seq <= ")
+            .bind(upto)
+            .push(" AND ");
+        push_usable_as(&mut sql, actor, "cd");
+        sql.push(" ORDER BY cd.change_seq, cd.id");
+        let deleted = sql
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| parse_col(row, "id"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((changed, deleted))
+    }
+
     /// The canned responses the actor may use, by short code, matching `query.q` on short
     /// code or title.
     pub async fn list_canned(

@@ -3,10 +3,12 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use protocol::{Channel, ChannelId, FieldError, Message};
+use protocol::canned::CannedResponse;
+use protocol::{CannedResponseId, Channel, ChannelId, FieldError, Message};
 use sqlx::Row;
 
 use super::audience;
+use super::canned;
 use super::message_reads::readable_messages_by_change;
 use super::rows;
 use super::sql::Sql;
@@ -25,6 +27,10 @@ pub struct SyncBatch {
     pub channels: Vec<Channel>,
     /// Messages that were posted.
     pub messages: Vec<Message>,
+    /// Canned responses the actor may use that were saved or changed.
+    pub canned_responses: Vec<CannedResponse>,
+    /// Canned responses the actor could use that were deleted.
+    pub deleted_canned_response_ids: Vec<CannedResponseId>,
 }
 
 fn encode_cursor(change: i64) -> String {
@@ -76,7 +82,9 @@ impl Store {
         audience::push_reaches(&mut sql, actor.audience(), "m");
         sql.push(" ORDER BY m.change_seq LIMIT ")
             .bind(limit + 1)
-            .push(") b) changes ORDER BY change_seq LIMIT ")
+            .push(") b");
+        canned::push_change_numbers(&mut sql, actor, since, limit + 1);
+        sql.push(") changes ORDER BY change_seq LIMIT ")
             .bind(limit + 1);
         let numbers: Vec<i64> = sql
             .fetch_all(&self.pool)
@@ -91,6 +99,8 @@ impl Store {
                 has_more: false,
                 channels: Vec::new(),
                 messages: Vec::new(),
+                canned_responses: Vec::new(),
+                deleted_canned_response_ids: Vec::new(),
             });
         };
 
@@ -131,11 +141,15 @@ impl Store {
             .iter()
             .map(rows::message)
             .collect::<StoreResult<_>>()?;
+        let (canned_responses, deleted_canned_response_ids) =
+            self.canned_changed_between(actor, since, upto).await?;
         Ok(SyncBatch {
             cursor: encode_cursor(upto),
             has_more,
             channels,
             messages,
+            canned_responses,
+            deleted_canned_response_ids,
         })
     }
 }

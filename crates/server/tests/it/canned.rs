@@ -205,3 +205,85 @@ async fn whoever_may_use_a_canned_response_hears_it_changed() {
         "{inspectors:?}"
     );
 }
+
+/// Follows sync from `since` to the end; returns the cursor, the canned responses and the
+/// deleted ids it carried.
+async fn sync_canned(
+    server: &TestServer,
+    who: &Session,
+    since: Option<&str>,
+) -> (String, Vec<Value>, Vec<String>) {
+    let mut cursor = since.map(str::to_owned);
+    let mut saved = Vec::new();
+    let mut deleted = Vec::new();
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/chat/sync?since={c}&limit=3"),
+            None => "/api/chat/sync?limit=3".to_owned(),
+        };
+        let answer = server
+            .call(Method::GET, &path, Some(&who.token), None)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        saved.extend(
+            answer.body["cannedResponses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
+        deleted.extend(
+            answer.body["deletedCannedResponseIds"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| v.as_str().map(str::to_owned)),
+        );
+        cursor = answer.body["cursor"].as_str().map(str::to_owned);
+        if answer.body["hasMore"] != true {
+            break;
+        }
+    }
+    (cursor.unwrap_or_default(), saved, deleted)
+}
+
+on_both_databases! {
+    async fn sync_carries_saved_changed_and_deleted_canned_responses(db: Db) {
+        let server = TestServer::start(db).await;
+        let admin = server.login("admin@acme.test").await;
+        let qm = server.login("qm@acme.test").await;
+        let inspector = server.login("inspector@acme.test").await;
+        let alice = server.login("alice@acme.test").await;
+        let tenants = create(&server, &admin, "TENANT", "welcome").await;
+        let own = create(&server, &qm, "PERSONAL", "mine").await;
+        let others = create(&server, &inspector, "PERSONAL", "theirs").await;
+        assert_eq!(others.status, StatusCode::CREATED);
+
+        // From the start: everything the caller may use, nothing else.
+        let (cursor, saved, deleted) = sync_canned(&server, &qm, None).await;
+        let ids: Vec<&str> = saved.iter().filter_map(|c| c["id"].as_str()).collect();
+        assert_eq!(ids.len(), 2, "{saved:?}");
+        assert!(ids.contains(&id(&tenants).as_str()) && ids.contains(&id(&own).as_str()));
+        assert!(deleted.is_empty());
+        let (_, none, _) = sync_canned(&server, &alice, None).await;
+        assert!(none.is_empty(), "a participant syncs no canned responses");
+
+        // An edit and a deletion reach the next sync; another agent's own does not.
+        let edited = server
+            .call(Method::PUT, &format!("{LIST}/{}", id(&tenants)), Some(&admin.token), Some(json!({"content": "Welcome!"})))
+            .await;
+        assert_eq!(edited.status, StatusCode::OK);
+        let gone = server
+            .call(Method::DELETE, &format!("{LIST}/{}", id(&own)), Some(&qm.token), None)
+            .await;
+        assert_eq!(gone.status, StatusCode::NO_CONTENT);
+        let theirs = server
+            .call(Method::PUT, &format!("{LIST}/{}", id(&others)), Some(&inspector.token), Some(json!({"title": "Theirs"})))
+            .await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        let (_, saved, deleted) = sync_canned(&server, &qm, Some(&cursor)).await;
+        assert_eq!(saved.len(), 1, "{saved:?}");
+        assert_eq!(saved[0]["content"], "Welcome!");
+        assert_eq!(deleted, [id(&own)]);
+    }
+}
