@@ -85,6 +85,9 @@ pub async fn launch(
         chat: state.chat.clone(),
     };
     let chat = state.chat.clone();
+    // However serving ends (even dropped mid-way), the socket server lets go of the chat
+    // service, so nothing keeps the store's connections open.
+    let _detach = Detach(state.chat.clone());
     let redis = redis
         .as_ref()
         .map(|(url, prefix)| (url.as_str(), prefix.as_str()));
@@ -103,4 +106,14 @@ pub async fn launch(
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Detaches the chat service from the socket server when dropped.
+#[derive(Debug)]
+struct Detach(chat::Chat);
+
+impl Drop for Detach {
+    fn drop(&mut self) {
+        self.0.detach();
+    }
 }

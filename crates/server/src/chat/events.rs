@@ -3,7 +3,7 @@
 //! Redis adapter carries broadcasts between nodes). Only [`Chat`](super::Chat) reaches it,
 //! after its store call has committed.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use protocol::canned::CannedResponse;
 use protocol::events::{
@@ -95,14 +95,17 @@ impl Target {
 /// The broadcaster. Cheap to clone; until the gateway is built it drops what it is given.
 #[derive(Clone)]
 pub(super) struct Events {
-    io: Arc<OnceLock<Io>>,
+    // The socket server holds the gateway's state, which holds this broadcaster: a cycle,
+    // broken by `detach` when the server stops (or its task is dropped), so the store's
+    // connections close.
+    io: Arc<Mutex<Option<Io>>>,
     store: Store,
 }
 
 impl std::fmt::Debug for Events {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Events")
-            .field("ready", &self.io.get().is_some())
+            .field("ready", &self.io().is_some())
             .finish()
     }
 }
@@ -111,23 +114,36 @@ impl Events {
     /// A broadcaster over `store`, to be connected to the socket server by the gateway.
     pub(super) fn new(store: Store) -> Self {
         Self {
-            io: Arc::new(OnceLock::new()),
+            io: Arc::new(Mutex::new(None)),
             store,
         }
     }
 
     pub(super) fn connect(&self, io: Io) {
-        if self.io.set(io).is_err() {
-            tracing::warn!("the gateway was connected twice; keeping the first");
+        match self.io.lock() {
+            Ok(mut slot) if slot.is_none() => *slot = Some(io),
+            _ => tracing::warn!("the gateway was connected twice; keeping the first"),
+        }
+    }
+
+    /// The socket server, while connected.
+    fn io(&self) -> Option<Io> {
+        self.io.lock().ok().and_then(|slot| slot.clone())
+    }
+
+    /// Lets go of the socket server (nothing is sent after).
+    pub(super) fn detach(&self) {
+        if let Ok(mut slot) = self.io.lock() {
+            slot.take();
         }
     }
 
     /// Sends `event` to `target`.
     async fn emit<T: Serialize + ?Sized>(&self, target: Target, event: &'static str, data: &T) {
-        let result = match self.io.get() {
+        let result = match self.io() {
             None => return,
-            Some(Io::Local(io)) => emit_on(io, target, event, data).await,
-            Some(Io::Redis(io)) => emit_on(io, target, event, data).await,
+            Some(Io::Local(io)) => emit_on(&io, target, event, data).await,
+            Some(Io::Redis(io)) => emit_on(&io, target, event, data).await,
         };
         if let Err(error) = result {
             // A full per-socket buffer drops the event for that socket only; its console
@@ -138,10 +154,10 @@ impl Events {
 
     /// Takes every socket out of `room`.
     async fn empty_room(&self, room: String) {
-        let result = match self.io.get() {
+        let result = match self.io() {
             None => return,
-            Some(Io::Local(io)) => empty_room_on(io, room).await,
-            Some(Io::Redis(io)) => empty_room_on(io, room).await,
+            Some(Io::Local(io)) => empty_room_on(&io, room).await,
+            Some(Io::Redis(io)) => empty_room_on(&io, room).await,
         };
         if let Err(error) = result {
             tracing::warn!(%error, "emptying a room failed");
@@ -150,11 +166,12 @@ impl Events {
 
     /// Disconnects every socket (shutdown).
     pub(super) async fn close(&self) {
-        match self.io.get() {
+        match self.io() {
             None => {}
             Some(Io::Local(io)) => io.close().await,
             Some(Io::Redis(io)) => io.close().await,
         }
+        self.detach();
     }
 
     /// `new_message` to the channel's members and whoever joined it, among the readers

@@ -60,6 +60,12 @@ impl Chat {
         self.events.close().await;
     }
 
+    /// Lets go of the socket server without waiting (what a stopped or dropped server does,
+    /// so the socket server, which holds this service, and the store's connections go).
+    pub fn detach(&self) {
+        self.events.detach();
+    }
+
     /// The store, for reads.
     pub fn store(&self) -> &Store {
         &self.store
