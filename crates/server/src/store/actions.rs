@@ -511,14 +511,9 @@ impl Store {
         id: ChannelId,
         update: &UpdateTicketRequest,
     ) -> StoreResult<ChannelChange> {
-        let mut needed = Vec::new();
-        if update.status.is_some() {
-            needed.push(ChatAction::UpdateTicketStatus);
-        }
-        if update.priority.is_some() || update.category.is_some() {
-            needed.push(ChatAction::UpdateTicket);
-        }
-        let mut action = self.begin_action(actor, id, &needed).await?;
+        // The keys of the role table this change needs, as the console judges them too.
+        let needed = update.permission_keys();
+        let mut action = self.begin_action(actor, id, needed).await?;
         if !action.channel.has_ticket() {
             return Err(conflict("this channel has no ticket"));
         }
