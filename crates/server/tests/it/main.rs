@@ -9,6 +9,7 @@
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
 //! - `canned`: canned responses: permissions, uniqueness, the change signal.
+//! - `migrations`: a migration over data already there (ticket numbers).
 //! - `notes`: internal notes reach agents only; ticket numbers count per tenant.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
@@ -24,6 +25,7 @@ mod cross_tenant;
 mod gateway;
 mod hardening;
 mod interop;
+mod migrations;
 mod notes;
 mod openapi;
 mod roles;
