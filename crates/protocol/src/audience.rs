@@ -15,6 +15,9 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// Every audience.
+    pub const ALL: [Audience; 2] = [Audience::Everyone, Audience::Agents];
+
     /// The audience a reader in `role` belongs to: agents, or everyone else.
     pub const fn of_reader(role: Role) -> Self {
         if role.is_agent() {

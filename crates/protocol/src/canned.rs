@@ -1,13 +1,12 @@
 //! Canned responses (PLATFORM.md, "Agent workflow"): saved replies an agent inserts, the
-//! tenant's (managed by its admins) or an agent's own; their REST bodies and input rules.
+//! tenant's (managed by its admins) or an agent's own; their REST bodies and limits (the
+//! rules are checked with the others in `validate`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::error::FieldError;
 use crate::ids::{CannedResponseId, TenantId, UserId};
-use crate::validate::Validate;
 
 wire_enum!(
     /// Whose a canned response is.
@@ -100,92 +99,10 @@ pub fn is_short_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
-fn short_code(problems: &mut Vec<FieldError>, code: &str) {
-    if !is_short_code(code) {
-        problems.push(FieldError::new(
-            "shortCode",
-            format!("must be 1 to {SHORT_CODE_MAX_CHARS} of a-z, 0-9, _ and -"),
-        ));
-    }
-}
-
-fn text(problems: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    let length = value.trim().chars().count();
-    if value.contains('\0') {
-        problems.push(FieldError::new(field, "must not contain the NUL character"));
-    } else if length == 0 {
-        problems.push(FieldError::new(field, "must not be empty"));
-    } else if length > max {
-        problems.push(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-}
-
-fn finish(problems: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
-}
-
-impl Validate for CreateCannedResponseRequest {
-    fn validate(&self) -> Result<(), Vec<FieldError>> {
-        let mut problems = Vec::new();
-        short_code(&mut problems, &self.short_code);
-        text(&mut problems, "title", &self.title, TITLE_MAX_CHARS);
-        text(&mut problems, "content", &self.content, CONTENT_MAX_CHARS);
-        finish(problems)
-    }
-}
-
-impl Validate for UpdateCannedResponseRequest {
-    fn validate(&self) -> Result<(), Vec<FieldError>> {
-        let mut problems = Vec::new();
-        if self.short_code.is_none() && self.title.is_none() && self.content.is_none() {
-            problems.push(FieldError::new(
-                "body",
-                "name at least one of shortCode, title, content",
-            ));
-        }
-        if let Some(code) = &self.short_code {
-            short_code(&mut problems, code);
-        }
-        if let Some(title) = &self.title {
-            text(&mut problems, "title", title, TITLE_MAX_CHARS);
-        }
-        if let Some(content) = &self.content {
-            text(&mut problems, "content", content, CONTENT_MAX_CHARS);
-        }
-        finish(problems)
-    }
-}
-
-impl Validate for CannedResponseQuery {
-    fn validate(&self) -> Result<(), Vec<FieldError>> {
-        let mut problems = Vec::new();
-        if let Some(q) = &self.q {
-            if q.contains('\0') {
-                problems.push(FieldError::new("q", "must not contain the NUL character"));
-            } else if q.chars().count() > crate::validate::QUERY_MAX_CHARS {
-                problems.push(FieldError::new(
-                    "q",
-                    format!(
-                        "must be at most {} characters",
-                        crate::validate::QUERY_MAX_CHARS
-                    ),
-                ));
-            }
-        }
-        finish(problems)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Validate;
 
     #[test]
     fn short_codes_are_lower_case_words_of_at_most_32() {

@@ -3,6 +3,7 @@
 //! Decoding (see [`crate::json`]) catches wrong shapes and types; [`Validate`] catches values
 //! that decode but break a rule (an empty subject, a page of 500).
 
+use crate::canned;
 use crate::enums::ChannelType;
 use crate::error::FieldError;
 use crate::events::SendMessagePayload;
@@ -80,6 +81,19 @@ impl Problems {
             self.add(field, NUL);
         } else if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
+        }
+    }
+
+    /// A canned response's short code.
+    fn short_code(&mut self, code: &str) {
+        if !canned::is_short_code(code) {
+            self.add(
+                "shortCode",
+                format!(
+                    "must be 1 to {} of a-z, 0-9, _ and -",
+                    canned::SHORT_CODE_MAX_CHARS
+                ),
+            );
         }
     }
 
@@ -285,6 +299,43 @@ macro_rules! valid_by_shape {
             }
         })+
     };
+}
+
+impl Validate for crate::canned::CreateCannedResponseRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut problems = Problems::default();
+        problems.short_code(&self.short_code);
+        problems.text("title", &self.title, canned::TITLE_MAX_CHARS);
+        problems.text("content", &self.content, canned::CONTENT_MAX_CHARS);
+        problems.finish()
+    }
+}
+
+impl Validate for crate::canned::UpdateCannedResponseRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut problems = Problems::default();
+        if self.short_code.is_none() && self.title.is_none() && self.content.is_none() {
+            problems.add("body", "name at least one of shortCode, title, content");
+        }
+        if let Some(code) = &self.short_code {
+            problems.short_code(code);
+        }
+        problems.optional_text("title", self.title.as_deref(), canned::TITLE_MAX_CHARS);
+        problems.optional_text(
+            "content",
+            self.content.as_deref(),
+            canned::CONTENT_MAX_CHARS,
+        );
+        problems.finish()
+    }
+}
+
+impl Validate for crate::canned::CannedResponseQuery {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut problems = Problems::default();
+        problems.plain("q", self.q.as_deref(), QUERY_MAX_CHARS);
+        problems.finish()
+    }
 }
 
 valid_by_shape!(

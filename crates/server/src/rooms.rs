@@ -51,7 +51,7 @@ pub fn readers(audience: protocol::Audience) -> &'static str {
 /// The reader rooms a broadcast meant for `audience` must leave out: those whose readers
 /// it does not reach.
 pub fn unreached(audience: protocol::Audience) -> Vec<&'static str> {
-    [protocol::Audience::Agents, protocol::Audience::Everyone]
+    protocol::Audience::ALL
         .into_iter()
         .filter(|reader| !audience.reaches(*reader))
         .map(readers)

@@ -83,7 +83,7 @@ impl Target {
     /// Leaves out the readers of every audience but `reader`'s.
     fn readers_of(mut self, reader: Audience) -> Self {
         self.except.extend(
-            [Audience::Agents, Audience::Everyone]
+            Audience::ALL
                 .into_iter()
                 .filter(|other| *other != reader)
                 .map(|other| rooms::readers(other).to_owned()),
@@ -261,8 +261,15 @@ impl Events {
             ChangeKind::Created | ChangeKind::Updated | ChangeKind::Recategorised => {}
         }
         let audience_rooms = rooms::audience(&channel);
-        for reader in [Audience::Agents, Audience::Everyone] {
-            let view = if reader == actor.audience() {
+        for reader in Audience::ALL {
+            // The actor's view holds for every reader its last message reaches (after an
+            // action that is the action's own SYSTEM message); only an agent's view whose
+            // last message is a note must be read again for the others.
+            let reaches = channel
+                .last_message
+                .as_ref()
+                .is_none_or(|last| Audience::of_message(last).reaches(reader));
+            let view = if reaches {
                 channel.clone()
             } else {
                 match self.store.get_channel_for(actor, channel.id, reader).await {

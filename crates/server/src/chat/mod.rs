@@ -6,7 +6,7 @@ mod events;
 
 use protocol::canned::{CannedResponse, CreateCannedResponseRequest, UpdateCannedResponseRequest};
 use protocol::rest::{CreateChannelRequest, SendMessageRequest, UpdateTicketRequest};
-use protocol::{CannedResponseId, Channel, ChannelId, UserId};
+use protocol::{Audience, CannedResponseId, Channel, ChannelId, UserId};
 use socketioxide::socket::Sid;
 
 pub use events::Io;
@@ -66,11 +66,6 @@ impl Chat {
         self.events.detach();
     }
 
-    /// The store, for reads.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Opens a channel; whoever may see it hears `channel_updated` and its first message.
     pub async fn create_channel(
         &self,
@@ -93,7 +88,11 @@ impl Chat {
         let outcome = self.store.send_message(actor, channel, request).await?;
         if outcome.created {
             self.events
-                .message_posted(actor, &outcome.message, outcome.audience)
+                .message_posted(
+                    actor,
+                    &outcome.message,
+                    Audience::of_message(&outcome.message),
+                )
                 .await;
         }
         Ok(outcome)

@@ -83,6 +83,19 @@ where
     }
 }
 
+/// The `{id}` of a route, parsed as `T`; a 400 naming `id` says it must be `what`.
+async fn path_id<T: std::str::FromStr, S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    what: &str,
+) -> Result<T, ApiError> {
+    let Path(id) = Path::<String>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::invalid("id", format!("missing {what} id")))?;
+    id.parse()
+        .map_err(|_| ApiError::invalid("id", format!("must be a {what} id (a UUID)")))
+}
+
 /// The `{id}` of a channel route.
 #[derive(Debug, Clone, Copy)]
 pub struct ChannelPath(pub ChannelId);
@@ -91,12 +104,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ChannelPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::invalid("id", "missing channel id"))?;
-        id.parse()
-            .map(Self)
-            .map_err(|_| ApiError::invalid("id", "must be a channel id (a UUID)"))
+        path_id(parts, state, "channel").await.map(Self)
     }
 }
 
@@ -108,12 +116,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CannedPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::invalid("id", "missing canned response id"))?;
-        id.parse()
-            .map(Self)
-            .map_err(|_| ApiError::invalid("id", "must be a canned response id (a UUID)"))
+        path_id(parts, state, "canned response").await.map(Self)
     }
 }
 

@@ -6,9 +6,6 @@ use protocol::Audience;
 
 use super::sql::Sql;
 
-/// Every audience, in the order they are stored.
-const ALL: [Audience; 2] = [Audience::Everyone, Audience::Agents];
-
 /// The stored form of an audience: `messages.internal`.
 pub(super) fn stored(audience: Audience) -> i64 {
     match audience {
@@ -19,7 +16,7 @@ pub(super) fn stored(audience: Audience) -> i64 {
 
 /// Whether a reader of `reader`'s audience receives every message (no filter needed).
 fn reaches_all(reader: Audience) -> bool {
-    ALL.iter().all(|a| a.reaches(reader))
+    Audience::ALL.iter().all(|a| a.reaches(reader))
 }
 
 /// Appends ` AND …`: the message row aliased `alias` reaches a reader of `reader`'s
@@ -31,7 +28,12 @@ pub(super) fn push_reaches<'s>(sql: &'s mut Sql, reader: Audience, alias: &str) 
     sql.push(" AND ")
         .push(alias)
         .push(".internal IN ")
-        .bind_list(ALL.iter().filter(|a| a.reaches(reader)).map(|a| stored(*a)))
+        .bind_list(
+            Audience::ALL
+                .iter()
+                .filter(|a| a.reaches(reader))
+                .map(|a| stored(*a)),
+        )
 }
 
 /// Appends the join of `messages lm`, the channel's last message a reader of `reader`'s
@@ -52,7 +54,10 @@ pub(super) fn push_last_message_join(sql: &mut Sql, reader: Audience) {
 /// The narrower of two readers' audiences: what both may receive. A view asked for on
 /// behalf of others never holds more than the asker may read.
 pub(super) fn narrower(asker: Audience, asked: Audience) -> Audience {
-    if ALL.iter().all(|a| !a.reaches(asked) || a.reaches(asker)) {
+    if Audience::ALL
+        .iter()
+        .all(|a| !a.reaches(asked) || a.reaches(asker))
+    {
         asked
     } else {
         asker

@@ -259,6 +259,21 @@ impl Store {
         Ok(created)
     }
 
+    /// Begins a change to canned response `id`: takes the write lock and a change number,
+    /// then checks that the actor may use it (404) and change it (403).
+    async fn begin_change(
+        &self,
+        actor: &Actor,
+        id: CannedResponseId,
+    ) -> StoreResult<(Transaction<'static, Any>, i64, CannedResponse)> {
+        agents_only(actor)?;
+        let mut tx = self.begin().await?;
+        let change = next_change(&mut tx).await?;
+        let current = usable(&mut tx, actor, id).await?;
+        may_change(actor, &current)?;
+        Ok((tx, change, current))
+    }
+
     /// Changes a canned response's short code, title or content.
     pub async fn update_canned(
         &self,
@@ -266,11 +281,7 @@ impl Store {
         id: CannedResponseId,
         update: &UpdateCannedResponseRequest,
     ) -> StoreResult<CannedResponse> {
-        agents_only(actor)?;
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let current = usable(&mut tx, actor, id).await?;
-        may_change(actor, &current)?;
+        let (mut tx, change, _) = self.begin_change(actor, id).await?;
         let mut sql = Sql::new("UPDATE canned_responses SET updated_at = ");
         sql.bind(now_micros()).push(", change_seq = ").bind(change);
         if let Some(code) = &update.short_code {
@@ -295,11 +306,7 @@ impl Store {
         actor: &Actor,
         id: CannedResponseId,
     ) -> StoreResult<CannedResponse> {
-        agents_only(actor)?;
-        let mut tx = self.begin().await?;
-        let change = next_change(&mut tx).await?;
-        let current = usable(&mut tx, actor, id).await?;
-        may_change(actor, &current)?;
+        let (mut tx, change, current) = self.begin_change(actor, id).await?;
         let mut sql = Sql::new("DELETE FROM canned_responses WHERE id = ");
         sql.bind(id.to_string());
         sql.execute(&mut *tx).await?;

@@ -25,8 +25,6 @@ pub struct SendOutcome {
     pub message: Message,
     /// `false` when the send repeated an earlier one.
     pub created: bool,
-    /// Who may read it.
-    pub audience: Audience,
 }
 
 impl Store {
@@ -117,7 +115,6 @@ impl Store {
                 let message = message_by_id(&mut *tx, id).await?;
                 tx.rollback().await?;
                 return Ok(SendOutcome {
-                    audience: Audience::of_message(&message),
                     message,
                     created: false,
                 });
@@ -178,7 +175,6 @@ impl Store {
         Ok(SendOutcome {
             message,
             created: true,
-            audience,
         })
     }
 
