@@ -1,14 +1,15 @@
 //! The commands the UI invokes. Each takes and returns `protocol` types and fails with a
 //! [`CommandError`] (a `CodedError` the UI can show, logged once); the engine does the work.
 
-use protocol::console::{OutboxItem, SearchHit};
+use protocol::canned::{CannedResponse, CreateCannedResponseRequest, UpdateCannedResponseRequest};
+use protocol::console::{Draft, OutboxItem, SearchHit};
 use protocol::error::CodedError;
 use protocol::ipc::{
     name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
     Startup,
 };
 use protocol::rest::CreateChannelRequest;
-use protocol::{Channel, ChannelId, TenantChoice, UserSummary};
+use protocol::{CannedResponseId, Channel, ChannelId, TenantChoice, UserSummary};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::connection::ConnectionTracker;
@@ -159,15 +160,21 @@ pub fn view_channel(console: State<'_, Console>, channel_id: Option<ChannelId>) 
     });
 }
 
-/// Sends a message: queued first, delivered now when the platform answers.
+/// Sends a message: queued first, delivered now when the platform answers. With
+/// `internal: true` it is an internal note (agents only); absent, a public reply.
 #[tauri::command]
 pub async fn send_message(
     console: State<'_, Console>,
     channel_id: ChannelId,
     content: String,
+    internal: Option<bool>,
 ) -> Answer<OutboxItem> {
     let engine = console.engine.read().await;
-    let sent = engine.send(channel_id, &content).await?;
+    let sent = if internal.unwrap_or(false) {
+        engine.send_note(channel_id, &content).await?
+    } else {
+        engine.send(channel_id, &content).await?
+    };
     Ok(sent.item)
 }
 
@@ -246,4 +253,58 @@ pub async fn set_settings<R: Runtime>(
     // Muting a channel takes its unread messages out of the tray's count.
     crate::tray::refresh(&app).await;
     Ok(settings)
+}
+
+/// The cached canned responses, by short code (offline too).
+#[tauri::command]
+pub async fn canned_responses(console: State<'_, Console>) -> Answer<Vec<CannedResponse>> {
+    let engine = console.engine.read().await;
+    Ok(engine.canned_responses().await?)
+}
+
+/// Saves a new canned response on the platform (a taken short code is a conflict naming
+/// `shortCode`).
+#[tauri::command]
+pub async fn canned_create(
+    console: State<'_, Console>,
+    request: CreateCannedResponseRequest,
+) -> Answer<CannedResponse> {
+    let engine = console.engine.read().await;
+    Ok(engine.create_canned(request).await?)
+}
+
+/// Changes a canned response on the platform.
+#[tauri::command]
+pub async fn canned_update(
+    console: State<'_, Console>,
+    id: CannedResponseId,
+    request: UpdateCannedResponseRequest,
+) -> Answer<CannedResponse> {
+    let engine = console.engine.read().await;
+    Ok(engine.update_canned(id, request).await?)
+}
+
+/// Deletes a canned response on the platform.
+#[tauri::command]
+pub async fn canned_delete(console: State<'_, Console>, id: CannedResponseId) -> Answer<()> {
+    let engine = console.engine.read().await;
+    Ok(engine.delete_canned(id).await?)
+}
+
+/// The draft kept for a channel's composer, if any.
+#[tauri::command]
+pub async fn draft(console: State<'_, Console>, channel_id: ChannelId) -> Answer<Option<Draft>> {
+    let engine = console.engine.read().await;
+    Ok(engine.draft(channel_id).await?)
+}
+
+/// Keeps a channel's draft in the profile (an empty text deletes it).
+#[tauri::command]
+pub async fn save_draft(
+    console: State<'_, Console>,
+    channel_id: ChannelId,
+    draft: Draft,
+) -> Answer<()> {
+    let engine = console.engine.read().await;
+    Ok(engine.save_draft(channel_id, draft).await?)
 }

@@ -118,6 +118,12 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
             commands::mark_read,
             commands::typing,
             commands::set_settings,
+            commands::canned_responses,
+            commands::canned_create,
+            commands::canned_update,
+            commands::canned_delete,
+            commands::draft,
+            commands::save_draft,
         ])
 }
 

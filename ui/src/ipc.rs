@@ -3,14 +3,15 @@
 //!
 //! Every call returns `Result<_, CodedError>`; nothing here panics on what the shell answers.
 
-use protocol::console::{OutboxItem, SearchHit};
+use protocol::canned::{CannedResponse, CreateCannedResponseRequest, UpdateCannedResponseRequest};
+use protocol::console::{Draft, OutboxItem, SearchHit};
 use protocol::error::{CodedError, ErrorCode};
 use protocol::ipc::{
     name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
     Startup,
 };
 use protocol::rest::CreateChannelRequest;
-use protocol::{Channel, ChannelId, UserSummary};
+use protocol::{CannedResponseId, Channel, ChannelId, UserSummary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -177,15 +178,22 @@ pub async fn view_channel(channel_id: Option<ChannelId>) -> Result<(), CodedErro
 struct SendArgs<'a> {
     channel_id: ChannelId,
     content: &'a str,
+    internal: bool,
 }
 
-/// Sends a message (queued when offline).
-pub async fn send_message(channel_id: ChannelId, content: &str) -> Result<OutboxItem, CodedError> {
+/// Sends a message (queued when offline): an internal note when `internal`, else a public
+/// reply.
+pub async fn send_message(
+    channel_id: ChannelId,
+    content: &str,
+    internal: bool,
+) -> Result<OutboxItem, CodedError> {
     invoke(
         name::SEND,
         &SendArgs {
             channel_id,
             content,
+            internal,
         },
     )
     .await
@@ -263,4 +271,63 @@ struct SettingsArgs<'a> {
 /// Saves the settings.
 pub async fn set_settings(settings: &Settings) -> Result<Settings, CodedError> {
     invoke(name::SETTINGS, &SettingsArgs { settings }).await
+}
+
+/// The cached canned responses, sorted by short code (works offline).
+pub async fn canned_responses() -> Result<Vec<CannedResponse>, CodedError> {
+    invoke(name::CANNED_LIST, &NoArgs {}).await
+}
+
+/// Creates a canned response.
+pub async fn canned_create(
+    request: &CreateCannedResponseRequest,
+) -> Result<CannedResponse, CodedError> {
+    invoke(name::CANNED_CREATE, &RequestArg { request }).await
+}
+
+#[derive(Debug, Serialize)]
+struct CannedUpdateArgs<'a> {
+    id: CannedResponseId,
+    request: &'a UpdateCannedResponseRequest,
+}
+
+/// Edits a canned response.
+pub async fn canned_update(
+    id: CannedResponseId,
+    request: &UpdateCannedResponseRequest,
+) -> Result<CannedResponse, CodedError> {
+    invoke(name::CANNED_UPDATE, &CannedUpdateArgs { id, request }).await
+}
+
+#[derive(Debug, Serialize)]
+struct CannedIdArg {
+    id: CannedResponseId,
+}
+
+/// Deletes a canned response.
+pub async fn canned_delete(id: CannedResponseId) -> Result<(), CodedError> {
+    invoke(name::CANNED_DELETE, &CannedIdArg { id }).await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftArg {
+    channel_id: ChannelId,
+}
+
+/// The saved draft of a channel's composer, if any.
+pub async fn draft(channel_id: ChannelId) -> Result<Option<Draft>, CodedError> {
+    invoke(name::DRAFT, &DraftArg { channel_id }).await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveDraftArgs<'a> {
+    channel_id: ChannelId,
+    draft: &'a Draft,
+}
+
+/// Keeps a channel's draft in the profile; an empty text deletes it.
+pub async fn save_draft(channel_id: ChannelId, draft: &Draft) -> Result<(), CodedError> {
+    invoke(name::SAVE_DRAFT, &SaveDraftArgs { channel_id, draft }).await
 }

@@ -301,6 +301,8 @@ impl AppState {
             }
             Change::Synced { .. } => self.synced += 1,
             Change::Outbox => self.outbox_changes += 1,
+            // The canned responses' list is reloaded where it is shown.
+            Change::CannedResponses => {}
             Change::Connection { .. } => {}
         }
     }

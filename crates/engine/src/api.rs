@@ -7,6 +7,9 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use protocol::canned::{
+    CannedResponse, CannedResponseQuery, CreateCannedResponseRequest, UpdateCannedResponseRequest,
+};
 use protocol::endpoints::{self, Endpoint};
 use protocol::rest::{
     AssignRequest, ChannelListQuery, CreateChannelRequest, EscalateRequest, LoginRequest,
@@ -14,7 +17,9 @@ use protocol::rest::{
     ResolveRequest, SendMessageRequest, SyncQuery, SyncResponse, TokenPair, UpdateTicketRequest,
     UserListQuery,
 };
-use protocol::{Channel, ChannelId, ErrorBody, Message, Secret, UserId, UserSummary};
+use protocol::{
+    CannedResponseId, Channel, ChannelId, ErrorBody, Message, Secret, UserId, UserSummary,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -118,11 +123,27 @@ impl Api {
         E::Body: Serialize,
         E::Response: DeserializeOwned,
     {
-        let route = E::ROUTE;
-        let mut path = match channel {
-            Some(id) => route.path_for(&id),
-            None => route.path.to_owned(),
+        let path = match channel {
+            Some(id) => E::ROUTE.path_for(&id),
+            None => E::ROUTE.path.to_owned(),
         };
+        self.call_at::<E>(path, query, body).await
+    }
+
+    /// Calls endpoint `E` at `path` (its route's path, with any id filled in).
+    async fn call_at<E>(
+        &self,
+        mut path: String,
+        query: Option<&E::Query>,
+        body: Option<&E::Body>,
+    ) -> Result<E::Response>
+    where
+        E: Endpoint,
+        E::Query: Serialize,
+        E::Body: Serialize,
+        E::Response: DeserializeOwned,
+    {
+        let route = E::ROUTE;
         if let Some(query) = query {
             let query = query_string(query)?;
             if !query.is_empty() {
@@ -338,6 +359,43 @@ impl Api {
     /// What changed since a cursor.
     pub async fn sync(&self, query: &SyncQuery) -> Result<SyncResponse> {
         self.call::<endpoints::Sync>(None, Some(query), None).await
+    }
+
+    /// The canned responses the caller may use (the tenant's and its own).
+    pub async fn canned_responses(&self) -> Result<Vec<CannedResponse>> {
+        self.call::<endpoints::ListCannedResponses>(
+            None,
+            Some(&CannedResponseQuery::default()),
+            None,
+        )
+        .await
+    }
+
+    /// Saves a canned response.
+    pub async fn create_canned(
+        &self,
+        request: &CreateCannedResponseRequest,
+    ) -> Result<CannedResponse> {
+        self.call::<endpoints::CreateCannedResponse>(None, None, Some(request))
+            .await
+    }
+
+    /// Changes canned response `id`.
+    pub async fn update_canned(
+        &self,
+        id: CannedResponseId,
+        request: &UpdateCannedResponseRequest,
+    ) -> Result<CannedResponse> {
+        let path = <endpoints::UpdateCannedResponse as Endpoint>::ROUTE.path_for(&id);
+        self.call_at::<endpoints::UpdateCannedResponse>(path, None, Some(request))
+            .await
+    }
+
+    /// Deletes canned response `id`.
+    pub async fn delete_canned(&self, id: CannedResponseId) -> Result<()> {
+        let path = <endpoints::DeleteCannedResponse as Endpoint>::ROUTE.path_for(&id);
+        self.call_at::<endpoints::DeleteCannedResponse>(path, None, None)
+            .await
     }
 }
 

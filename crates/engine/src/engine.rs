@@ -1,6 +1,6 @@
 //! [`Engine`]: the one object a front drives. It opens a profile's cache (offline or not),
 //! signs in and out, catches up, wakes the outbox's owner, and reads everything from the
-//! cache.
+//! cache. Its canned responses are in [`canned`], its composer drafts in [`drafts`].
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -19,6 +19,9 @@ use crate::profile::{Profile, SessionRecord};
 use crate::realtime::Realtime;
 use crate::session::Session;
 use crate::sync::{self, SyncReport};
+
+mod canned;
+mod drafts;
 
 /// How an engine is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +180,7 @@ impl Engine {
                 // Someone else's cache must not show through: start it afresh.
                 self.cache
                     .write(|tx| {
-                        tx.execute_batch("DELETE FROM messages; DELETE FROM channels; DELETE FROM state; DELETE FROM outbox;")?;
+                        tx.execute_batch("DELETE FROM messages; DELETE FROM channels; DELETE FROM state; DELETE FROM outbox; DELETE FROM canned_responses; DELETE FROM drafts;")?;
                         Ok(())
                     })
                     .await?;
@@ -208,6 +211,9 @@ impl Engine {
             )));
         }
         let synced = sync::catch_up(session, &self.cache, self.options.sync_batch).await?;
+        if synced.canned > 0 {
+            self.changes.send(Change::CannedResponses);
+        }
         Ok((flushed, synced))
     }
 
@@ -421,10 +427,17 @@ impl Engine {
         }
         let work = Work::SendMessage {
             content: content.trim().to_owned(),
+            internal,
         };
+        // Queued with the message, the draft goes in the same transaction: what was
+        // written is either still a draft or in the outbox, never lost, never both.
         let item = self
             .cache
-            .write(move |tx| rows::enqueue_as(tx, channel, &work, internal))
+            .write(move |tx| {
+                let item = rows::enqueue(tx, channel, &work)?;
+                crate::cache::drafts::clear(tx, channel)?;
+                Ok(item)
+            })
             .await?;
         self.flush_and_report(item.id).await
     }

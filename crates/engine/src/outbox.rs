@@ -59,12 +59,12 @@ async fn changed_since(session: &Session, item: &OutboxItem) -> Result<Option<St
     Ok(None)
 }
 
-/// Performs one item against the platform (a message as an internal note when
-/// `internal`); what it returns goes into the cache.
-async fn perform(session: &Session, item: &OutboxItem, internal: bool) -> Result<Performed> {
+/// Performs one item against the platform (a message as an internal note when it is
+/// one); what it returns goes into the cache.
+async fn perform(session: &Session, item: &OutboxItem) -> Result<Performed> {
     let id = item.channel_id;
     Ok(match &item.work {
-        Work::SendMessage { content } => {
+        Work::SendMessage { content, internal } => {
             let request = SendMessageRequest {
                 content: content.clone(),
                 metadata: None,
@@ -154,10 +154,7 @@ pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushRepor
             .await?;
         let outcome = match changed_since(session, &item).await {
             Ok(Some(why)) => Err(Error::Conflict(why)),
-            Ok(None) => match cache.read(move |conn| rows::is_note(conn, id)).await {
-                Ok(internal) => perform(session, &item, internal).await,
-                Err(error) => Err(error),
-            },
+            Ok(None) => perform(session, &item).await,
             Err(error) => Err(error),
         };
         match outcome {

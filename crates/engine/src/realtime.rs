@@ -173,6 +173,7 @@ async fn run(
                             &changes,
                             &mut commands,
                             &mut joined,
+                            sync_batch,
                         )
                         .await
                     }
@@ -244,6 +245,9 @@ async fn catch_up(
         changes.send(Change::Outbox);
     }
     let report = sync::catch_up(session, cache, sync_batch).await?;
+    if report.canned > 0 {
+        changes.send(Change::CannedResponses);
+    }
     changes.send(Change::Synced {
         channels: report.channels,
         messages: report.messages,
@@ -290,6 +294,7 @@ async fn serve(
     changes: &Changes,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     joined: &mut BTreeSet<ChannelId>,
+    sync_batch: u32,
 ) -> Ended {
     loop {
         tokio::select! {
@@ -313,7 +318,7 @@ async fn serve(
                                 let _ = socket.emit(name::JOIN_CHANNEL, json!({"channelId": left.channel_id})).await;
                             }
                             Ok(Some(event)) => {
-                                if let Err(error) = apply(event, session, cache, changes).await {
+                                if let Err(error) = apply(event, session, cache, changes, sync_batch).await {
                                     tracing::warn!(%error, "could not store a live event; the next sync will");
                                 }
                             }
@@ -350,12 +355,14 @@ async fn serve(
     }
 }
 
-/// Stores what a live event says and announces it.
+/// Stores what a live event says and announces it. `canned_responses_changed` carries
+/// nothing: it is answered by a sync, which brings the change.
 async fn apply(
     event: ServerEvent,
     session: &Session,
     cache: &Cache,
     changes: &Changes,
+    sync_batch: u32,
 ) -> Result<()> {
     let viewer = session.viewer();
     match event {
@@ -406,6 +413,18 @@ async fn apply(
         }
         ServerEvent::UserTyping(typing) => changes.send(Change::Typing { typing }),
         ServerEvent::UserStopTyping(typing) => changes.send(Change::StoppedTyping { typing }),
+        ServerEvent::CannedResponsesChanged(_) => {
+            let report = sync::catch_up(session, cache, sync_batch).await?;
+            if report.canned > 0 {
+                changes.send(Change::CannedResponses);
+            }
+            if report.channels + report.dropped + report.messages > 0 {
+                changes.send(Change::Synced {
+                    channels: report.channels,
+                    messages: report.messages,
+                });
+            }
+        }
         ServerEvent::JoinedChannel(_)
         | ServerEvent::LeftChannel(_)
         | ServerEvent::ChannelAssigned(_)

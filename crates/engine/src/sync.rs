@@ -1,11 +1,12 @@
 //! Catching up: pull `/api/chat/sync` from the stored cursor until `hasMore` is false,
 //! applying each batch and its cursor in one cache transaction — so a crash between
-//! batches repeats at most one batch, and applying twice changes nothing.
+//! batches repeats at most one batch, and applying twice changes nothing. Canned responses
+//! (saved, changed and deleted) ride in the same batches and the same transactions.
 
 use protocol::rest::SyncQuery;
 use protocol::validate::SYNC_BATCH_MAX;
 
-use crate::cache::{channels, messages, state, Cache};
+use crate::cache::{canned, channels, messages, state, Cache};
 use crate::error::Result;
 use crate::session::{Session, Viewer};
 
@@ -21,15 +22,31 @@ pub struct SyncReport {
     pub dropped: u32,
     /// Messages newly stored.
     pub messages: u32,
+    /// Canned responses stored (new or changed) or deleted.
+    pub canned: u32,
+}
+
+/// What applying one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Channels stored.
+    pub channels: u32,
+    /// Channels dropped (no longer visible).
+    pub dropped: u32,
+    /// Messages newly stored.
+    pub messages: u32,
+    /// Canned responses stored or deleted.
+    pub canned: u32,
 }
 
 /// Applies one sync answer: channels the viewer may see are stored, ones it lost are
-/// dropped with their messages; messages are stored once.
+/// dropped with their messages; messages are stored once; canned responses are stored and
+/// deleted as the platform says (it sends only those the user may use).
 pub fn apply(
     conn: &rusqlite::Connection,
     viewer: Viewer,
     batch: &protocol::rest::SyncResponse,
-) -> Result<(u32, u32, u32)> {
+) -> Result<Applied> {
     let (visible, lost): (Vec<_>, Vec<_>) = batch
         .channels
         .iter()
@@ -45,8 +62,15 @@ pub fn apply(
         .cloned()
         .collect();
     let added = messages::insert(conn, &kept)?;
+    canned::upsert(conn, &batch.canned_responses)?;
+    let deleted = canned::remove(conn, &batch.deleted_canned_response_ids)?;
     state::set(conn, state::SYNC_CURSOR, &batch.cursor)?;
-    Ok((visible.len() as u32, lost_ids.len() as u32, added as u32))
+    Ok(Applied {
+        channels: visible.len() as u32,
+        dropped: lost_ids.len() as u32,
+        messages: added as u32,
+        canned: (batch.canned_responses.len() + deleted) as u32,
+    })
 }
 
 /// Pulls everything that changed since the stored cursor into the cache.
@@ -68,11 +92,12 @@ pub async fn catch_up(session: &Session, cache: &Cache, batch_size: u32) -> Resu
             })
             .await?;
         let has_more = batch.has_more;
-        let (stored, dropped, added) = cache.write(move |tx| apply(tx, viewer, &batch)).await?;
+        let applied = cache.write(move |tx| apply(tx, viewer, &batch)).await?;
         report.batches += 1;
-        report.channels += stored;
-        report.dropped += dropped;
-        report.messages += added;
+        report.channels += applied.channels;
+        report.dropped += applied.dropped;
+        report.messages += applied.messages;
+        report.canned += applied.canned;
         if !has_more {
             return Ok(report);
         }

@@ -1,6 +1,6 @@
 //! The console's own vocabulary, spoken between its engine, its desktop shell and its UI:
-//! the stream of changes, the outbox's items (messages and [`ChannelAction`]s), and search
-//! hits. None of it crosses the wire to the platform.
+//! the stream of changes, the outbox's items (messages and [`ChannelAction`]s), composer
+//! drafts, and search hits. None of it crosses the wire to the platform.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -72,6 +72,20 @@ pub enum Change {
     },
     /// The outbox changed (something was queued, sent, or parked).
     Outbox,
+    /// The cached canned responses changed (created, edited or deleted, here or by sync):
+    /// a front reloads the list.
+    CannedResponses,
+}
+
+/// What is written but not yet sent in a channel's composer, kept per channel in the
+/// profile so it survives switching channels, closing the app and a crash.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Draft {
+    /// The text as typed.
+    pub text: String,
+    /// Whether it is an internal note (agents only) rather than a public reply.
+    pub note: bool,
 }
 
 /// Where a piece of outbox work stands.
@@ -110,7 +124,8 @@ pub struct Expected {
 
 /// A piece of outbox work: a message, or an action on the channel.
 ///
-/// Stored as JSON in the console's cache: `{"kind": "sendMessage", "content": …}` or
+/// Stored as JSON in the console's cache: `{"kind": "sendMessage", "content": …}` (with
+/// `"internal": true` for a note) or
 /// `{"kind": "act", "action": "assign", "member": …, "expected": {…}}` (the action's own
 /// fields flattened beside `expected`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,6 +135,10 @@ pub enum Work {
     SendMessage {
         /// The text.
         content: String,
+        /// An internal note (agents only) rather than a public reply. Stored only when true
+        /// (`"internal": true`), so rows written before notes read as replies.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        internal: bool,
     },
     /// Act on the channel.
     Act {

@@ -303,6 +303,9 @@ pub enum ServerEvent {
     UserStopTyping(UserStopTyping),
     /// `read_updated`.
     ReadUpdated(ReadMarker),
+    /// `canned_responses_changed` (`{}`): the canned responses the user may use changed;
+    /// a console syncs to get them.
+    CannedResponsesChanged(Empty),
     /// `error`.
     Error(ErrorEvent),
 }
@@ -320,6 +323,7 @@ impl ServerEvent {
             Self::UserTyping(_) => name::USER_TYPING,
             Self::UserStopTyping(_) => name::USER_STOP_TYPING,
             Self::ReadUpdated(_) => name::READ_UPDATED,
+            Self::CannedResponsesChanged(_) => name::CANNED_RESPONSES_CHANGED,
             Self::Error(_) => name::ERROR,
         }
     }
@@ -340,6 +344,7 @@ impl ServerEvent {
             name::USER_TYPING => Self::UserTyping(as_(payload)?),
             name::USER_STOP_TYPING => Self::UserStopTyping(as_(payload)?),
             name::READ_UPDATED => Self::ReadUpdated(as_(payload)?),
+            name::CANNED_RESPONSES_CHANGED => Self::CannedResponsesChanged(as_(payload)?),
             name::ERROR => Self::Error(as_(payload)?),
             _ => return Ok(None),
         };
@@ -357,6 +362,7 @@ impl ServerEvent {
             Self::UserTyping(p) => serde_json::to_value(p),
             Self::UserStopTyping(p) => serde_json::to_value(p),
             Self::ReadUpdated(p) => serde_json::to_value(p),
+            Self::CannedResponsesChanged(p) => serde_json::to_value(p),
             Self::Error(p) => serde_json::to_value(p),
         }
     }

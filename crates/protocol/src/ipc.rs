@@ -36,7 +36,8 @@ pub mod name {
     /// Command: the channel on screen changed (`{channelId?}`); the console joins its room
     /// and stops notifying for it while the window has focus.
     pub const VIEW: &str = "view_channel";
-    /// Command: send a message (`{channelId, content}`) → `OutboxItem`.
+    /// Command: send a message (`{channelId, content, internal?}`) → `OutboxItem`;
+    /// `internal: true` sends an internal note (agents only), absent or false a public reply.
     pub const SEND: &str = "send_message";
     /// Command: send a failed or parked outbox item again (`{id}`) → `OutboxItem`.
     pub const RETRY: &str = "retry";
@@ -59,6 +60,23 @@ pub mod name {
     /// Command: the queue is on screen for the first time (`{rows}`), a startup milestone
     /// the shell logs with the time since the process started.
     pub const QUEUE_SHOWN: &str = "queue_shown";
+    /// Command: the cached canned responses, sorted by short code (works offline) →
+    /// `Vec<CannedResponse>`.
+    pub const CANNED_LIST: &str = "canned_responses";
+    /// Command: create a canned response (`{request: CreateCannedResponseRequest}`) →
+    /// `CannedResponse`.
+    pub const CANNED_CREATE: &str = "canned_create";
+    /// Command: edit a canned response (`{id, request: UpdateCannedResponseRequest}`) →
+    /// `CannedResponse`.
+    pub const CANNED_UPDATE: &str = "canned_update";
+    /// Command: delete a canned response (`{id}`).
+    pub const CANNED_DELETE: &str = "canned_delete";
+    /// Command: the saved draft of a channel's composer (`{channelId}`) →
+    /// `Option<console::Draft>`.
+    pub const DRAFT: &str = "draft";
+    /// Command: keep a channel's draft (`{channelId, draft: console::Draft}`); an empty text
+    /// deletes it.
+    pub const SAVE_DRAFT: &str = "save_draft";
     /// Event: a change of what the console shows → `console::Change`.
     pub const CHANGE: &str = "console-change";
     /// Event: open this channel (a notification was clicked) → `ChannelId`.

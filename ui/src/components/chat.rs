@@ -164,7 +164,7 @@ pub fn chat_view() -> Html {
                 let _ = ipc::typing(id, false).await;
                 // The shell announces the queued item at once (the outbox change), so it
                 // shows as sending while this waits.
-                let item = ipc::send_message(id, &text).await?;
+                let item = ipc::send_message(id, &text, false).await?;
                 if item.state == OutboxState::Queued {
                     state.dispatch(Action::Notice(
                         "Offline: the message is queued and goes out on reconnect".to_owned(),
@@ -225,7 +225,7 @@ pub fn chat_view() -> Html {
                 }
                 { for open.messages.values().map(|m| message_view(m, Some(m.sender_id) == me, open.focus == Some(m.id))) }
                 { for unsent.iter().map(|item| {
-                    let Work::SendMessage { content } = &item.work else { return html! {} };
+                    let Work::SendMessage { content, .. } = &item.work else { return html! {} };
                     let retry = {
                         let state = state.clone();
                         let item_id = item.id;

@@ -14,6 +14,9 @@ use engine::{Engine, EngineOptions, Error};
 use protocol::rest::AssigneeFilter;
 use protocol::{ChannelStatus, Secret, TenantId, TicketPriority};
 
+#[path = "cli/canned.rs"]
+mod canned;
+
 const OFFLINE: u8 = 3;
 const SIGNED_OUT: u8 = 4;
 
@@ -100,9 +103,9 @@ enum Command {
     },
     /// Deliver what the outbox holds, then catch up with the platform.
     Sync,
-    /// Search the cached messages and subjects, offline.
+    /// Search the cached messages, subjects and canned responses, offline.
     Search {
-        /// Words to find (each as a prefix).
+        /// Words to find (each as a prefix; in canned responses, anywhere).
         query: String,
         /// At most this many of each kind.
         #[arg(long, default_value_t = 20)]
@@ -118,6 +121,11 @@ enum Command {
         /// JSON instead of lines.
         #[arg(long)]
         json: bool,
+    },
+    /// Canned responses: list (from the cache), add, edit, rm.
+    Canned {
+        #[command(subcommand)]
+        command: canned::CannedCommand,
     },
 }
 
@@ -296,9 +304,24 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         },
         Command::Search { query, limit, json } => {
             let hits = engine.search(&query, limit).await?;
-            if json {
-                print_json(&hits)?;
+            // `#1042` names a ticket and nothing else.
+            let canned = if engine::cache::search::ticket_number(&query).is_some() {
+                Vec::new()
             } else {
+                engine.search_canned(&query).await?
+            };
+            if json {
+                let mut all = serde_json::to_value(&hits)?;
+                if let Some(all) = all.as_array_mut() {
+                    all.extend(canned.iter().map(|response| {
+                        serde_json::json!({"kind": "canned", "cannedResponse": response})
+                    }));
+                }
+                print_json(&all)?;
+            } else {
+                for response in &canned {
+                    println!("canned  {}", canned::line(response));
+                }
                 for hit in &hits {
                     match hit {
                         Hit::Channel { channel } => {
@@ -343,6 +366,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             live.stop().await;
         }
+        Command::Canned { command } => return canned::run(&engine, command).await,
         Command::Outbox { json } => {
             let items = engine.outbox().await?;
             if json {

@@ -6,7 +6,9 @@
 //! - `notes`: `send --internal` posts a note (offline too) the customer never reads; `show`
 //!   marks notes and `queue`/`show`/`search` name tickets by `#number`.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
+//! - `canned`: `canned add|list|edit|rm`, a taken short code named, offline list and search.
 
+mod canned;
 mod notes;
 mod offline;
 mod outbox;

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_outbox_actions.sql"),
     include_str!("migrations/003_ticket_numbers.sql"),
+    include_str!("migrations/004_canned_drafts.sql"),
 ];
 
 /// Brings the cache up to date, each migration in its own transaction.
@@ -116,7 +117,8 @@ mod tests {
             work,
             vec![
                 Work::SendMessage {
-                    content: "hello".to_owned()
+                    content: "hello".to_owned(),
+                    internal: false,
                 },
                 act(ChannelAction::Assign { member }),
                 act(ChannelAction::Escalate {
@@ -180,18 +182,16 @@ mod tests {
     fn a_version_two_cache_keeps_its_queue_as_replies_and_catches_up_for_numbers() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("cache.sqlite3");
-        let id: uuid::Uuid = version_two_cache(&path).parse().expect("an id");
+        version_two_cache(&path);
         drop(crate::cache::Cache::open(&path).expect("the cache opens and migrates"));
         let conn = Connection::open(&path).expect("the migrated cache reopens");
         let pending = crate::cache::outbox::pending(&conn).expect("the old row decodes");
         assert_eq!(
             pending.iter().map(|i| &i.work).collect::<Vec<_>>(),
             vec![&Work::SendMessage {
-                content: "old".to_owned()
-            }]
-        );
-        assert!(
-            !crate::cache::outbox::is_note(&conn, id).expect("read"),
+                content: "old".to_owned(),
+                internal: false,
+            }],
             "an old row is a reply"
         );
         let channel = crate::cache::channels::get(&conn, CHANNEL.parse().expect("an id"))
@@ -206,33 +206,59 @@ mod tests {
     }
 
     #[test]
-    fn a_note_stays_a_note_when_it_is_retried_and_only_messages_are_notes() {
+    fn a_version_three_cache_catches_up_from_the_start_for_canned_responses() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("cache.sqlite3");
+        let conn = Connection::open(&path).expect("a new cache file");
+        for migration in &MIGRATIONS[..3] {
+            conn.execute_batch(migration).expect("migrated");
+        }
+        conn.pragma_update(None, "user_version", 3)
+            .expect("marked version 3");
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('sync_cursor', 'somewhere')",
+            [],
+        )
+        .expect("a cursor");
+        drop(conn);
+        drop(crate::cache::Cache::open(&path).expect("the cache opens and migrates"));
+        let conn = Connection::open(&path).expect("the migrated cache reopens");
+        assert_eq!(
+            crate::cache::state::get(&conn, crate::cache::state::SYNC_CURSOR).expect("read"),
+            None,
+            "sync sends every canned response only from an empty cursor"
+        );
+        assert!(crate::cache::canned::list(&conn)
+            .expect("the table")
+            .is_empty());
+    }
+
+    #[test]
+    fn a_note_stays_a_note_when_it_is_retried() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("cache.sqlite3");
         drop(crate::cache::Cache::open(&path).expect("a new cache"));
         let conn = Connection::open(&path).expect("the cache reopens");
         let channel = CHANNEL.parse().expect("an id");
-        let work = Work::SendMessage {
+        let message = |internal| Work::SendMessage {
             content: "for agents".to_owned(),
+            internal,
         };
         let outbox = |internal| {
-            crate::cache::outbox::enqueue_as(&conn, channel, &work, internal).expect("queued")
+            crate::cache::outbox::enqueue(&conn, channel, &message(internal)).expect("queued")
         };
         let (note, reply) = (outbox(true), outbox(false));
-        assert_eq!(note.work, work, "the work reads the same");
-        for _ in 0..2 {
-            crate::cache::outbox::requeue(&conn, note.id, &work).expect("requeued");
-            crate::cache::outbox::requeue(&conn, reply.id, &work).expect("requeued");
-            assert!(crate::cache::outbox::is_note(&conn, note.id).expect("read"));
-            assert!(!crate::cache::outbox::is_note(&conn, reply.id).expect("read"));
-        }
-        let act = Work::Act {
-            action: ChannelAction::Reopen,
-            expected: Expected {
-                status: ChannelStatus::Resolved,
-                assigned_to: None,
-            },
+        let read = |id| {
+            crate::cache::outbox::get(&conn, id)
+                .expect("read")
+                .expect("kept")
+                .work
         };
-        assert!(crate::cache::outbox::enqueue_as(&conn, channel, &act, true).is_err());
+        for _ in 0..2 {
+            crate::cache::outbox::requeue(&conn, note.id, &read(note.id)).expect("requeued");
+            crate::cache::outbox::requeue(&conn, reply.id, &read(reply.id)).expect("requeued");
+            assert_eq!(read(note.id), message(true));
+            assert_eq!(read(reply.id), message(false));
+        }
     }
 }

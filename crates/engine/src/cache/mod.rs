@@ -1,16 +1,20 @@
 //! The local cache: a SQLite file (rusqlite, bundled SQLite, WAL) holding the channels,
-//! messages, sync cursor and outbox of one profile. Everything the console shows is read
+//! messages, canned responses, composer drafts, sync cursor and outbox of one profile. Everything the console shows is read
 //! from here; the network only writes into it.
 //!
 //! All work runs in closures on a blocking thread ([`Cache::read`], [`Cache::write`]); a
 //! write is one transaction. The submodules are the typed operations:
+//! - [`canned`]: canned responses: upsert, remove, the list, offline search.
 //! - [`channels`]: upsert, remove, the queue, one channel.
+//! - [`drafts`]: one composer draft per channel.
 //! - [`messages`]: insert, history.
 //! - [`search`]: offline full-text search (FTS5).
 //! - [`state`]: named values (the sync cursor).
 //! - [`outbox`]: queued work.
 
+pub mod canned;
 pub mod channels;
+pub mod drafts;
 pub mod messages;
 mod migrations;
 pub mod outbox;

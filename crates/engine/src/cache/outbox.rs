@@ -1,9 +1,10 @@
 //! The outbox's rows: work made offline, with a client UUID and a state, in the order it
 //! was made. Persisted before anything is sent, so a crash or restart loses nothing.
 //!
-//! A message queued as an internal note keeps `"internal": true` in its payload beside the
-//! work (`{"kind": "sendMessage", "content": …, "internal": true}`), so it goes out as a
-//! note however long it waits; rows without it (all those of older versions) are replies.
+//! A message queued as an internal note is `Work::SendMessage { internal: true, .. }`,
+//! stored as `{"kind": "sendMessage", "content": …, "internal": true}`, so it goes out as a
+//! note however long it waits; rows without the field (all those of older versions) are
+//! replies.
 
 use chrono::Utc;
 pub use protocol::console::{Expected, OutboxItem, OutboxState, Work};
@@ -71,43 +72,13 @@ fn decode(raw: RawItem) -> Result<OutboxItem> {
 
 const COLUMNS: &str = "seq, id, channel_id, payload, state, attempts, last_error";
 
-/// The payload of `work`, marked as an internal note when `internal` (a message only).
-fn payload(work: &Work, internal: bool) -> Result<String> {
-    if !internal {
-        return to_json(work);
-    }
-    if !matches!(work, Work::SendMessage { .. }) {
-        return Err(Error::Local(format!(
-            "only a message can be an internal note, not `{}`",
-            work.kind()
-        )));
-    }
-    let mut value = serde_json::to_value(work)
-        .map_err(|e| Error::Local(format!("cannot encode a row: {e}")))?;
-    if let Some(fields) = value.as_object_mut() {
-        fields.insert("internal".to_owned(), serde_json::Value::Bool(true));
-    }
-    to_json(&value)
-}
-
 /// Queues `work` for `channel`; returns the new row.
 pub fn enqueue(conn: &Connection, channel: ChannelId, work: &Work) -> Result<OutboxItem> {
-    enqueue_as(conn, channel, work, false)
-}
-
-/// Queues `work` for `channel`, a message as an internal note when `internal`; returns the
-/// new row.
-pub fn enqueue_as(
-    conn: &Connection,
-    channel: ChannelId,
-    work: &Work,
-    internal: bool,
-) -> Result<OutboxItem> {
     let id = Uuid::new_v4();
     let now = Utc::now().timestamp_micros();
     conn.execute(
         "INSERT INTO outbox (id, channel_id, kind, payload, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)",
-        params![id.to_string(), channel.to_string(), work.kind(), payload(work, internal)?, now],
+        params![id.to_string(), channel.to_string(), work.kind(), to_json(work)?, now],
     )?;
     get(conn, id)?.ok_or_else(|| Error::Local("the queued work vanished".to_owned()))
 }
@@ -124,26 +95,11 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Option<OutboxItem>> {
     raw.map(decode).transpose()
 }
 
-/// Whether row `id` is a message queued as an internal note (`false` when there is no such
-/// row).
-pub fn is_note(conn: &Connection, id: Uuid) -> Result<bool> {
-    let internal: Option<bool> = conn
-        .query_row(
-            "SELECT coalesce(json_extract(payload, '$.internal'), 0) = 1 FROM outbox WHERE id = ?1",
-            params![id.to_string()],
-            |row| row.get(0),
-        )
-        .optional()?;
-    Ok(internal.unwrap_or(false))
-}
-
-/// Puts a failed or parked item back in the queue with `work` (its expectation renewed);
-/// a note stays a note.
+/// Puts a failed or parked item back in the queue with `work` (its expectation renewed;
+/// a note stays a note, since the flag is part of the work).
 pub fn requeue(conn: &Connection, id: Uuid, work: &Work) -> Result<()> {
     conn.execute(
-        "UPDATE outbox SET payload = CASE WHEN coalesce(json_extract(payload, '$.internal'), 0) = 1 \
-         THEN json_set(?2, '$.internal', json('true')) ELSE ?2 END, \
-         state = 'queued', last_error = NULL, updated_at = ?3 WHERE id = ?1",
+        "UPDATE outbox SET payload = ?2, state = 'queued', last_error = NULL, updated_at = ?3 WHERE id = ?1",
         params![id.to_string(), to_json(work)?, Utc::now().timestamp_micros()],
     )?;
     Ok(())

@@ -4,7 +4,8 @@
 //! hears of), is not the user's own, is not in the channel on screen while the window has
 //! focus, and the channel is not muted and do-not-disturb is off. A message in an URGENT
 //! ticket and an assignment to the user always notify. Several notices of one channel
-//! within a burst become one.
+//! within a burst become one. A ticket's notice names its number (`#1042 Printer jam`),
+//! and an internal note says it is one.
 
 use std::collections::BTreeSet;
 
@@ -52,7 +53,7 @@ pub enum Event<'a> {
 pub struct Notice {
     /// The channel it opens.
     pub channel_id: ChannelId,
-    /// The ticket's subject or the channel's name.
+    /// The ticket's number and subject (`#1042 Printer jam`), or the channel's name.
     pub title: String,
     /// Who and what.
     pub body: String,
@@ -63,11 +64,16 @@ pub struct Notice {
 }
 
 fn title(channel: &Channel) -> String {
-    channel
+    let name = channel
         .subject
         .clone()
         .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| format!("{} channel", channel.channel_type))
+        .unwrap_or_else(|| format!("{} channel", channel.channel_type));
+    // A platform that does not number tickets sends none (read as 0): no `#0`.
+    match channel.ticket.as_ref().map(|t| t.number).filter(|&n| n > 0) {
+        Some(number) => format!("#{number} {name}"),
+        None => name,
+    }
 }
 
 fn preview(text: &str) -> String {
@@ -116,7 +122,16 @@ pub fn decide(context: &Context, event: &Event<'_>) -> Option<Notice> {
             Some(Notice {
                 channel_id: channel.id,
                 title: title(channel),
-                body: format!("{}: {}", message.sender.name, preview(&message.content)),
+                body: format!(
+                    "{}{}: {}",
+                    message.sender.name,
+                    if message.internal {
+                        " (internal note)"
+                    } else {
+                        ""
+                    },
+                    preview(&message.content)
+                ),
                 urgent,
                 count: 1,
             })

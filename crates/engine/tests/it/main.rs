@@ -8,7 +8,11 @@
 //! - `realtime`: live events into the cache; reconnects after a restart; token refresh.
 //! - `notes`: an internal note written offline goes out once as a note; ticket numbers
 //!   survive a restart and `#N` finds exactly its ticket offline.
-//! - `notify`: the notification policy as a table; one notice through a real daemon.
+//! - `canned`: canned responses synced into the cache (created, edited, deleted) and kept
+//!   across a restart; the platform's signal syncs them live; the engine's own changes.
+//! - `drafts`: composer drafts survive a reopen and a send clears them.
+//! - `notify`: the notification policy as a table (tickets named `#N`); one notice through
+//!   a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
 //! - `interop`: the engine's Socket.IO client against the official Node `socket.io` server.
 //! - `gate`: a gate in front of the platform that refuses sockets, fails requests or
@@ -17,7 +21,9 @@
 //!   a refused token still signs out.
 //! - `trust`: a profile's `ca.pem` for REST and `wss://`.
 
+mod canned;
 mod crash;
+mod drafts;
 mod gate;
 mod interop;
 mod notes;

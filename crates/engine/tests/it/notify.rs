@@ -145,8 +145,54 @@ fn the_policy_table() {
         },
     )
     .expect("a notice");
-    assert_eq!(notice.title, "Scores vanished");
+    assert_eq!(
+        notice.title, "#1 Scores vanished",
+        "a ticket is named by its number"
+    );
     assert_eq!(notice.body, "Alice: Hello, the scores are gone");
+    let mut numbered = normal.clone();
+    if let Some(ticket) = numbered.ticket.as_mut() {
+        ticket.number = 1042;
+    }
+    let mut note = message(
+        &numbered,
+        &alice,
+        SenderType::TenantAdmin,
+        "Refund approved",
+    );
+    note.internal = true;
+    let note_notice = decide(
+        &base,
+        &Event::Message {
+            channel: &numbered,
+            message: &note,
+        },
+    )
+    .expect("a notice");
+    assert_eq!(note_notice.title, "#1042 Scores vanished");
+    assert_eq!(note_notice.body, "Alice (internal note): Refund approved");
+    let assigned = decide(
+        &base,
+        &Event::Assigned {
+            channel: &numbered,
+            assignee: me.id,
+        },
+    )
+    .expect("a notice");
+    assert_eq!(assigned.title, "#1042 Scores vanished");
+    let mut unnumbered = normal.clone();
+    if let Some(ticket) = unnumbered.ticket.as_mut() {
+        ticket.number = 0;
+    }
+    let old = decide(
+        &base,
+        &Event::Message {
+            channel: &unnumbered,
+            message: &from_alice,
+        },
+    )
+    .expect("a notice");
+    assert_eq!(old.title, "Scores vanished", "no #0 from an older platform");
     let urgent_notice = decide(
         &dnd,
         &Event::Message {

@@ -143,6 +143,7 @@ fn outbox_work_stores_the_action_flattened_beside_its_expectation() {
     }
     let message = Work::SendMessage {
         content: "hello".to_owned(),
+        internal: false,
     };
     assert_eq!(message.kind(), "sendMessage");
     assert_eq!(
@@ -150,6 +151,19 @@ fn outbox_work_stores_the_action_flattened_beside_its_expectation() {
         json!({"kind": "sendMessage", "content": "hello"})
     );
     assert_eq!(message.expected(), None);
+    let note = Work::SendMessage {
+        content: "for agents".to_owned(),
+        internal: true,
+    };
+    let stored = serde_json::to_value(&note).expect("serializes");
+    assert_eq!(
+        stored,
+        json!({"kind": "sendMessage", "content": "for agents", "internal": true})
+    );
+    assert_eq!(
+        serde_json::from_value::<Work>(stored).expect("reads back"),
+        note
+    );
 }
 
 #[test]
@@ -170,6 +184,7 @@ fn rebasing_renews_an_actions_expectation_only() {
     assert_eq!(work.expected(), Some(&now));
     let mut message = Work::SendMessage {
         content: "hi".to_owned(),
+        internal: false,
     };
     message.rebase(now);
     assert_eq!(message.expected(), None);

@@ -156,6 +156,7 @@ fn every_server_event_decodes_by_name_and_keeps_its_payload() {
         ("user_typing", "events/user_typing.json"),
         ("user_stop_typing", "events/user_stop_typing.json"),
         ("read_updated", "events/read_marker.json"),
+        ("canned_responses_changed", "events/empty.json"),
         ("error", "events/error.json"),
     ];
     for (name, file) in cases {
