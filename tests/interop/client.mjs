@@ -76,7 +76,9 @@ try {
   report("sent", { ack: sendAck, heard: await heard });
 
   const typing = next(admin, "user_typing");
-  alice.emit("typing", { channelId: CHANNEL_ID });
+  // Exactly what the original web client sends: its own idea of the name, which the
+  // platform ignores (the room hears the name the server knows).
+  alice.emit("typing", { channelId: CHANNEL_ID, userName: "Someone Else" });
   report("typing", { event: await typing });
 
   const updated = next(alice, "channel_updated");

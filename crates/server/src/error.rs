@@ -139,6 +139,7 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        crate::telemetry::metrics::error("rest", self.coded().code);
         if let Self::Internal(source) = &self {
             tracing::error!(error = format!("{source:#}"), "request failed");
         }

@@ -11,12 +11,17 @@
 //! - [`rooms`]: Socket.IO room names, and who hears what.
 //! - [`http`]: the axum router of every REST route of PLATFORM.md.
 //! - [`gateway`]: Socket.IO `/chat` on the same port, optionally shared through Redis.
+//! - [`telemetry`]: Prometheus metrics on a listener of their own, logs as text or JSON.
+//! - [`backup`]: a consistent copy of a running SQLite database.
+//! - [`database_url`]: a SQLite URL made ready to open (the file created when absent).
 //!
 //! Roles, permissions and input rules come from [`protocol`], the one table both ends share.
 
 pub mod actor;
 pub mod auth;
+pub mod backup;
 pub mod chat;
+pub mod database_url;
 pub mod demo;
 pub mod error;
 pub mod gateway;
@@ -24,13 +29,15 @@ pub mod http;
 pub mod rooms;
 pub mod settings;
 pub mod store;
+pub mod telemetry;
 
 pub use protocol;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 pub use http::{app, AppState};
 pub use settings::Settings;
@@ -51,6 +58,17 @@ pub enum LaunchError {
     /// Serving failed.
     #[error("serving failed: {0}")]
     Serve(#[from] std::io::Error),
+    /// Metrics were asked for and cannot be recorded.
+    #[error(transparent)]
+    Metrics(#[from] telemetry::metrics::MetricsError),
+    /// The metrics address cannot be listened on.
+    #[error("cannot listen on {address} for metrics: {source}")]
+    MetricsListen {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// Opens and migrates the store of `settings`, seeding the demo data when asked.
@@ -63,8 +81,10 @@ pub async fn open_store(settings: &Settings) -> Result<Store, LaunchError> {
     Ok(store)
 }
 
-/// Serves the platform on `listener` until `shutdown` completes, then finishes the requests
-/// in flight.
+/// Serves the platform on `listener` until `shutdown` completes, then drains: no new
+/// connections, every socket told goodbye (a Socket.IO DISCONNECT), the requests in flight
+/// finished — for at most `settings.drain_timeout`, after which it stops anyway. With
+/// `settings.metrics_listen`, `/metrics` is served there meanwhile.
 pub async fn launch(
     settings: Settings,
     listener: TcpListener,
@@ -72,12 +92,28 @@ pub async fn launch(
 ) -> Result<(), LaunchError> {
     let store = open_store(&settings).await?;
     let address = listener.local_addr()?;
+    let metrics = match settings.metrics_listen {
+        Some(at) => {
+            let handle = telemetry::metrics::install()?;
+            let listener =
+                TcpListener::bind(at)
+                    .await
+                    .map_err(|source| LaunchError::MetricsListen {
+                        address: at,
+                        source,
+                    })?;
+            tracing::info!(address = %listener.local_addr()?, "serving metrics at /metrics");
+            Some((handle, listener))
+        }
+        None => None,
+    };
     tracing::info!(%address, settings = ?settings, "serving");
     let redis = settings
         .redis_url
         .clone()
         .map(|url| (url, settings.redis_prefix.clone()));
     let buffer = settings.socket_buffer_packets;
+    let drain = settings.drain_timeout;
     let state = AppState::new(store.clone(), settings);
     let gateway = gateway::GatewayState {
         store: store.clone(),
@@ -92,20 +128,66 @@ pub async fn launch(
         .as_ref()
         .map(|(url, prefix)| (url.as_str(), prefix.as_str()));
     let router = gateway::attach(app(state), gateway, redis, buffer).await?;
+    let (stopping, stopped) = watch::channel(false);
+    let stopping = std::sync::Arc::new(stopping);
+    let metrics = metrics.map(|(handle, listener)| {
+        tokio::spawn(telemetry::metrics::serve(
+            handle,
+            listener,
+            stop_asked(stopped.clone()),
+        ))
+    });
     // Open sockets would hold the graceful shutdown forever: close them first.
+    let asked = stopping.clone();
     let shutdown = async move {
         shutdown.await;
+        tracing::info!(
+            ?drain,
+            "stopping: no new connections, sockets told goodbye, requests in flight finishing"
+        );
+        let _ = asked.send(true);
         chat.close().await;
     };
-    axum::serve(
+    let serve = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await?;
-    store.close().await;
-    tracing::info!("stopped");
+    .into_future();
+    let deadline = async move {
+        stop_asked(stopped).await;
+        tokio::time::sleep(drain).await;
+    };
+    let drained = tokio::select! {
+        served = serve => {
+            served?;
+            true
+        }
+        () = deadline => {
+            tracing::warn!(?drain, "requests still in flight after the drain timeout; stopping anyway");
+            false
+        }
+    };
+    // Serving may also have ended on its own (an error): the metrics listener stops too.
+    let _ = stopping.send(true);
+    if let Some(metrics) = metrics {
+        if let Ok(Err(error)) = metrics.await {
+            tracing::warn!(%error, "the metrics listener failed");
+        }
+    }
+    if drained {
+        store.close().await;
+    }
+    tracing::info!(drained, "stopped");
     Ok(())
+}
+
+/// Completes once a stop is asked for through `stopped` (never, if the asking side is gone
+/// without asking).
+async fn stop_asked(mut stopped: watch::Receiver<bool>) {
+    if stopped.wait_for(|asked| *asked).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Detaches the chat service from the socket server when dropped.

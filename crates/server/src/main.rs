@@ -1,23 +1,29 @@
 //! `switchboard-server`: serve the platform, migrate its database, or add tenants and users.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use protocol::{Role, Secret};
 use server::auth::{password, tokens};
+use server::database_url::{self, DatabaseUrlError};
 use server::store::NewUser;
+use server::telemetry::logs::{self, LogFormat};
 use server::{Settings, Store};
 
 /// The Switchboard platform server.
 #[derive(Debug, Parser)]
 #[command(name = "switchboard-server", version)]
 struct Cli {
-    /// The database: `sqlite://path?mode=rwc` or `postgres://…` (default: data/switchboard.db).
+    /// The database: `sqlite://path` (created when absent) or `postgres://…` (default:
+    /// data/switchboard.db).
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// How logs are written to stderr: `text`, or `json` (one object a line).
+    #[arg(long, env = "LOG_FORMAT", global = true, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,6 +45,20 @@ enum Command {
         /// Origins allowed by CORS, comma-separated.
         #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        /// Serve Prometheus metrics at `/metrics` on this address (a loopback or private
+        /// one: whoever reaches it reads them); off without it.
+        #[arg(long, env = "METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
+        /// After SIGTERM or Ctrl-C, how many seconds requests in flight may take to finish.
+        #[arg(long, env = "DRAIN_TIMEOUT", default_value_t = 20)]
+        drain_timeout: u64,
+    },
+    /// Copy the SQLite database, while the server runs, into a new file (PostgreSQL: use
+    /// pg_dump). Restore: stop the server, put the copy where the database URL points,
+    /// remove the old `-wal` and `-shm` files beside it, start the server.
+    Backup {
+        /// The new file (never overwritten).
+        file: PathBuf,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -71,11 +91,8 @@ enum Command {
     },
 }
 
-fn default_database_url() -> Result<String> {
-    std::fs::create_dir_all("data").context("cannot create the data/ directory")?;
-    let path = Path::new("data/switchboard.db");
-    Ok(format!("sqlite://{}?mode=rwc", path.display()))
-}
+/// The database when none is named.
+const DEFAULT_DATABASE_URL: &str = "sqlite://data/switchboard.db";
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -100,9 +117,27 @@ async fn shutdown_signal() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let database_url = match cli.database_url {
-        Some(url) => url,
-        None => default_database_url()?,
+    let named = cli.database_url;
+    if let Command::Backup { file } = &cli.command {
+        let url = named.as_deref().unwrap_or(DEFAULT_DATABASE_URL);
+        let backup = server::backup::backup(url, file).await?;
+        println!(
+            "backed up to {}: {} messages, {} bytes",
+            backup.path.display(),
+            backup.messages,
+            backup.bytes
+        );
+        return Ok(());
+    }
+    let database_url = match named {
+        Some(url) => database_url::prepare(&url)?,
+        None => {
+            tracing::info!(
+                database = DEFAULT_DATABASE_URL,
+                "no database named: using the default"
+            );
+            database_url::prepare(DEFAULT_DATABASE_URL)?
+        }
     };
     match cli.command {
         Command::Serve {
@@ -110,6 +145,8 @@ async fn run(cli: Cli) -> Result<()> {
             redis_url,
             demo,
             cors_origins,
+            metrics_listen,
+            drain_timeout,
         } => {
             let jwt_secret = match std::env::var("JWT_SECRET") {
                 Ok(secret) if secret.len() >= 32 => Secret::new(secret),
@@ -127,6 +164,8 @@ async fn run(cli: Cli) -> Result<()> {
             settings.redis_url = redis_url;
             settings.demo = demo;
             settings.cors_origins = cors_origins;
+            settings.metrics_listen = metrics_listen;
+            settings.drain_timeout = std::time::Duration::from_secs(drain_timeout);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
@@ -180,24 +219,34 @@ async fn run(cli: Cli) -> Result<()> {
             }
             println!("{id}");
         }
+        Command::Backup { .. } => {}
     }
     Ok(())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let metrics = matches!(
+        cli.command,
+        Command::Serve {
+            metrics_listen: Some(_),
+            ..
+        }
+    );
+    if let Err(error) = logs::init(cli.log_format, metrics) {
+        eprintln!("switchboard-server: cannot set up logging: {error}");
+    }
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("switchboard-server: {error:#}");
-            ExitCode::FAILURE
+            // A database path that cannot be used is a setup mistake, like a bad flag.
+            if error.downcast_ref::<DatabaseUrlError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -40,6 +40,12 @@ pub struct Settings {
     pub login_window: Duration,
     /// Each socket's outgoing queue, in packets ([`SOCKET_BUFFER_PACKETS`] by default).
     pub socket_buffer_packets: usize,
+    /// Where `GET /metrics` (Prometheus) is served, apart from the API; none: not served,
+    /// and nothing is recorded.
+    pub metrics_listen: Option<SocketAddr>,
+    /// How long a stop waits for requests in flight once sockets are told goodbye; then
+    /// the server stops anyway.
+    pub drain_timeout: Duration,
 }
 
 impl Settings {
@@ -59,6 +65,8 @@ impl Settings {
             login_attempts: 10,
             login_window: Duration::from_secs(15 * 60),
             socket_buffer_packets: SOCKET_BUFFER_PACKETS,
+            metrics_listen: None,
+            drain_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -97,6 +105,8 @@ impl std::fmt::Debug for Settings {
             .field("login_attempts", &self.login_attempts)
             .field("login_window", &self.login_window)
             .field("socket_buffer_packets", &self.socket_buffer_packets)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("drain_timeout", &self.drain_timeout)
             .finish()
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
@@ -206,6 +206,36 @@ impl ServerProcess {
         self.child
             .take()
             .is_some_and(|mut child| terminate(&mut child, timeout))
+    }
+
+    /// Sends it SIGTERM and returns at once; [`Self::wait_exit`] waits for the outcome.
+    pub fn signal_terminate(&self) -> Result<()> {
+        let child = self.child.as_ref().context("the server is not running")?;
+        let pid = i32::try_from(child.id()).context("a process id")?;
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .context("cannot send SIGTERM")?;
+        Ok(())
+    }
+
+    /// Waits up to `timeout` for it to exit and returns how it ended; still running then,
+    /// it is killed and this fails.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus> {
+        let mut child = self.child.take().context("the server is not running")?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = child.try_wait()? {
+                return Ok(status);
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("switchboard-server did not exit within {timeout:?}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Starts it again on the same port and database.

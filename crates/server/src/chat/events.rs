@@ -164,12 +164,14 @@ impl Events {
         }
     }
 
-    /// Disconnects every socket (shutdown).
+    /// Disconnects every socket of this node (shutdown): each is told goodbye with a
+    /// Socket.IO DISCONNECT, so its client knows the server left on purpose, then the
+    /// transports close. Other nodes' sockets stay.
     pub(super) async fn close(&self) {
         match self.io() {
             None => {}
-            Some(Io::Local(io)) => io.close().await,
-            Some(Io::Redis(io)) => io.close().await,
+            Some(Io::Local(io)) => close_on(&io).await,
+            Some(Io::Redis(io)) => close_on(&io).await,
         }
         self.detach();
     }
@@ -199,6 +201,7 @@ impl Events {
             &event,
         )
         .await;
+        crate::telemetry::metrics::broadcast(message.created_at);
     }
 
     /// Everything a channel change means: its SYSTEM message, `channel_updated` to whoever
@@ -355,6 +358,17 @@ async fn emit_on<A: Adapter, T: Serialize + ?Sized>(
         to = to.except(socket);
     }
     to.emit(event, data).await.map_err(|e| e.to_string())
+}
+
+async fn close_on<A: Adapter>(io: &SocketIo<A>) {
+    if let Ok(chat) = chat(io) {
+        for socket in chat.local().sockets() {
+            if let Err(error) = socket.disconnect() {
+                tracing::debug!(%error, "a socket was not told goodbye");
+            }
+        }
+    }
+    io.close().await;
 }
 
 async fn empty_room_on<A: Adapter>(io: &SocketIo<A>, room: String) -> Result<(), String> {

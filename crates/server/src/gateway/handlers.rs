@@ -18,6 +18,7 @@ use socketioxide::ParserError;
 
 use super::reply::Reply;
 use super::session::SocketSession;
+use super::typing::TypingTarget;
 use super::GatewayState;
 use crate::chat::Origin;
 use crate::error::ApiError;
@@ -45,6 +46,7 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
 async fn on_disconnect<A: Adapter>(socket: SocketRef<A>) {
     if let Some(session) = socket.extensions.get::<Arc<SocketSession>>() {
         session.end();
+        crate::telemetry::metrics::socket_disconnected();
         tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket left");
     }
 }
@@ -142,7 +144,9 @@ async fn send_message<A: Adapter>(
             message: sent.message,
         })
     };
-    reply.result(outcome.await).await;
+    let outcome = outcome.await;
+    crate::telemetry::metrics::send("socket", outcome.is_ok());
+    reply.result(outcome).await;
 }
 
 /// `typing` and `stop_typing`: only into channels the user may see, at a bounded rate;
@@ -154,7 +158,7 @@ async fn typing_event<A: Adapter>(
     started: bool,
 ) -> Result<Empty, CodedError> {
     let session = session(socket)?;
-    let target: ChannelRef = decode(data)?;
+    let target: ChannelRef = decode::<TypingTarget>(data)?.into();
     if !session.allow_typing() {
         return Err(ApiError::RateLimited(5).coded());
     }

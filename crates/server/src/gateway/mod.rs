@@ -4,12 +4,14 @@
 //! - [`session`]: the token handshake and the session's end at token expiry.
 //! - [`handlers`]: the client → server events.
 //! - [`reply`]: acks, and `error` events for failures without one.
+//! - [`typing`]: the one payload that ignores fields the contract does not name.
 //!
 //! With a Redis URL, nodes share rooms and broadcasts through `socketioxide-redis`.
 
 mod handlers;
 mod reply;
 mod session;
+mod typing;
 
 use std::time::Duration;
 
@@ -126,5 +128,6 @@ async fn admit<A: Adapter>(
 ) -> Result<(), ConnectErrorData> {
     session::authenticate(socket.clone(), auth, state).await?;
     handlers::register(&socket);
+    crate::telemetry::metrics::socket_connected();
     Ok(())
 }

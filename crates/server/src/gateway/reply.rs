@@ -116,6 +116,7 @@ impl<A: Adapter> Reply<A> {
     /// Answers failure: in the ack when there is one, else as an `error` event.
     pub async fn fail(self, error: CodedError) {
         tracing::debug!(socket = %self.socket.id, code = %error.code, message = %error.message, "event refused");
+        crate::telemetry::metrics::error("socket", error.code);
         if self.ack_id.is_some() {
             let answer = Ack::<()>::Err(error);
             self.deliver("ack", |reply| reply.ack(&answer)).await;

@@ -125,6 +125,8 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Per route (a `Router` layer wraps each route), so the route's template is known.
+        .layer(axum::middleware::from_fn(crate::telemetry::requests::record))
         .layer(cors)
         .with_state(state)
 }

@@ -142,14 +142,24 @@ async fn members_talk_through_the_room_with_acks_and_typing() {
     alice_phone
         .call(name::JOIN_CHANNEL, json!({"channelId": ticket.id}))
         .await;
+    // The original web client adds `userName` to typing and stop_typing (PLATFORM.md):
+    // ignored there, never trusted; every other event still refuses unknown fields.
     let typed = admin_socket
         .call(
             name::TYPING,
             json!({"channelId": ticket.id, "userName": "Mallory"}),
         )
         .await;
-    assert_eq!(typed["ok"], false, "unknown fields are refused: {typed}");
-    assert_eq!(typed["error"]["code"], "INVALID");
+    assert_eq!(typed, json!({"ok": true}), "userName is ignored: {typed}");
+    let (typing, _) = alice_phone.next(name::USER_TYPING).await;
+    assert_eq!(typing["userName"], json!(admin.login.user.name));
+    let joined = admin_socket
+        .call(
+            name::JOIN_CHANNEL,
+            json!({"channelId": ticket.id, "userName": "Mallory"}),
+        )
+        .await;
+    assert_eq!(joined["error"]["code"], "INVALID", "{joined}");
     let typed = admin_socket
         .call(name::TYPING, json!({"channelId": ticket.id}))
         .await;
@@ -157,9 +167,13 @@ async fn members_talk_through_the_room_with_acks_and_typing() {
     let (typing, _) = alice_socket.next(name::USER_TYPING).await;
     assert_eq!(typing["userId"], json!(admin.login.user.id));
     assert_eq!(typing["userName"], json!(admin.login.user.name));
-    admin_socket
-        .call(name::STOP_TYPING, json!({"channelId": ticket.id}))
+    let stopped = admin_socket
+        .call(
+            name::STOP_TYPING,
+            json!({"channelId": ticket.id, "userName": "Mallory"}),
+        )
         .await;
+    assert_eq!(stopped, json!({"ok": true}), "userName is ignored: {stopped}");
     let (stopped, _) = alice_phone.next(name::USER_STOP_TYPING).await;
     assert_eq!(stopped["userId"], json!(admin.login.user.id));
     let admins_own = admin_socket.received().await;

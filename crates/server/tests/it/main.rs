@@ -17,6 +17,8 @@
 //! - `interop`: npm's socket.io-client against the gateway.
 //! - `socket`: the tests' Socket.IO client (tokio-tungstenite and the protocol's codec).
 //! - `openapi`: the document lists exactly the contract's routes, and each is served.
+//! - `operator`: the binary as an operator runs it: metrics, JSON logs, backup, SIGTERM,
+//!   a plain SQLite path.
 
 mod audience;
 mod auth;
@@ -28,6 +30,7 @@ mod interop;
 mod migrations;
 mod notes;
 mod openapi;
+mod operator;
 mod roles;
 mod socket;
 mod store;
