@@ -173,7 +173,11 @@ async fn members_talk_through_the_room_with_acks_and_typing() {
             json!({"channelId": ticket.id, "userName": "Mallory"}),
         )
         .await;
-    assert_eq!(stopped, json!({"ok": true}), "userName is ignored: {stopped}");
+    assert_eq!(
+        stopped,
+        json!({"ok": true}),
+        "userName is ignored: {stopped}"
+    );
     let (stopped, _) = alice_phone.next(name::USER_STOP_TYPING).await;
     assert_eq!(stopped["userId"], json!(admin.login.user.id));
     let admins_own = admin_socket.received().await;
