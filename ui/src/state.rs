@@ -13,6 +13,7 @@ use protocol::ipc::{
 use protocol::{Channel, ChannelId, Message, MessageId, UserId};
 use yew::Reducible;
 
+use crate::logic::hold::{Hold, HoldEvent};
 use crate::logic::queue::QueueView;
 
 /// Where the app is.
@@ -59,6 +60,8 @@ pub struct AppState {
     pub queue_loaded: bool,
     /// The queue's filters and order.
     pub view: QueueView,
+    /// Whether the queue holds its order under the agent's hand, and which (`logic::hold`).
+    pub hold: Hold,
     /// The channel on screen.
     pub open: Option<OpenChannel>,
     /// Who is typing where.
@@ -105,6 +108,8 @@ pub enum Action {
     OlderLoaded(ChannelPage),
     /// The queue's filters or order changed.
     SetView(QueueView),
+    /// The agent did something to the queue's list (pointer, keyboard, scroll, `u`).
+    Hold(HoldEvent),
     /// The channel on screen was closed.
     CloseChannel,
     /// The outbox was read.
@@ -207,6 +212,7 @@ impl AppState {
             Action::Changed(change) => next.change(change),
             Action::ChannelOpened(page, focus) => {
                 let id = page.channel.id;
+                next.hold.opened(id);
                 Rc::make_mut(&mut next.channels).insert(id, page.channel);
                 next.open = Some(OpenChannel {
                     id,
@@ -224,7 +230,17 @@ impl AppState {
                     open.has_older = page.has_older;
                 }
             }
-            Action::SetView(view) => next.view = view,
+            Action::SetView(view) => {
+                next.view = view;
+                let me = next.me().map(|m| m.user_id);
+                let fresh = || next.view.order(next.channels.values(), me);
+                next.hold.view_changed(fresh);
+            }
+            Action::Hold(event) => {
+                let me = next.me().map(|m| m.user_id);
+                let fresh = || next.view.order(next.channels.values(), me);
+                next.hold.on(event, fresh);
+            }
             Action::CloseChannel => next.open = None,
             Action::OutboxLoaded(items) => next.outbox = Rc::new(items),
             Action::SettingsSaved(settings) => next.settings = settings,

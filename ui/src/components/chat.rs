@@ -216,7 +216,7 @@ pub fn chat_view() -> Html {
         .unwrap_or_else(|| format!("{} channel", label(channel.channel_type.as_str())));
     html! {
         <section class="chat" aria-label="Conversation" data-testid="chat" data-channel={id.to_string()}>
-            <header class="chat__header">
+            <header class={classes!("chat__header", crate::logic::hold::flash_class(&state.hold, id))} data-testid="chat-header">
                 <h2 class="chat__title" data-testid="chat-title">{ title }</h2>
             </header>
             <ol class="chat__messages" ref={list_ref} onscroll={on_scroll} data-testid="messages">

@@ -1,19 +1,51 @@
 //! The ticket queue: tabs, filters, a text filter, the order, and the list itself, which
-//! renders only the rows in view so 10,000 tickets stay fast.
+//! renders only the rows in view so 10,000 tickets stay fast. The list tells the hold
+//! (`logic::hold`) where the pointer is and when it scrolls, shows the pill of waiting
+//! updates, and settles with a short fade that keeps the cursor's row where it was.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use chrono::Utc;
 use protocol::{Channel, ChannelId, ChannelStatus, TicketCategory, TicketPriority};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::logic::format::{age, label};
-use crate::logic::queue::{last_activity, participant_name, Assignment, QueueView, Sort, Tab};
+use crate::logic::hold::{misclick_risk, pill_text, Arranged, HoldEvent, SCROLL_HOLD_MS};
+use crate::logic::queue::{
+    last_activity, number_label, participant_name, Assignment, QueueView, Sort, Tab,
+};
 use crate::state::{Action, AppContext};
 
 /// The height of one row, in pixels (the stylesheet's `.queue-row` matches it).
 pub const ROW_HEIGHT: i32 = 76;
 /// Rows rendered beyond the visible ones, above and below.
 const OVERSCAN: i32 = 6;
+/// How long the settling fade lasts (the stylesheet's `queue-settle` matches it).
+const SETTLE_MS: u32 = 240;
+
+/// Runs `work` once after `ms` milliseconds.
+fn after(ms: u32, work: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(work);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            i32::try_from(ms).unwrap_or(i32::MAX),
+        );
+    }
+}
+
+/// Scrolls `list` to `top` from code, marking it so the scroll is not taken for the agent's.
+fn scroll_to(list: &Element, top: i32, by_code: &Cell<bool>) {
+    let before = list.scroll_top();
+    list.set_scroll_top(top);
+    if list.scroll_top() != before {
+        by_code.set(true);
+    }
+}
 
 /// The rows `[first, last)` to render for a list scrolled to `scroll_top` in a viewport
 /// `height` pixels tall, out of `count`.
@@ -26,8 +58,8 @@ pub fn visible_rows(scroll_top: i32, height: i32, count: usize) -> (usize, usize
 /// Props of [`QueuePane`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct QueuePaneProps {
-    /// The channels to show, in order.
-    pub shown: std::rc::Rc<Vec<Channel>>,
+    /// The channels to show, in order, and how many updates wait behind the pill.
+    pub queue: Rc<Arranged>,
     /// The highlighted channel (keyboard), if any.
     pub cursor: Option<ChannelId>,
     /// Opens a channel.
@@ -198,6 +230,7 @@ fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId
         .clone()
         .unwrap_or_else(|| format!("{} channel", label(channel.channel_type.as_str())));
     let ticket = channel.ticket.as_ref();
+    let number = number_label(channel);
     let preview = channel
         .last_message
         .as_ref()
@@ -214,6 +247,9 @@ fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId
             onclick={onclick} role="option" aria-selected={open.to_string()}>
             <div class="queue-row__top">
                 <span class={classes!("priority", priority.to_lowercase())} title={label(priority)} />
+                if let Some(number) = number {
+                    <span class="queue-row__number" data-testid="ticket-number">{ number }</span>
+                }
                 <span class="queue-row__subject">{ subject }</span>
                 <span class="queue-row__age" title={last_activity(channel).to_rfc2822()}>
                     { age(last_activity(channel), Utc::now()) }
@@ -243,52 +279,151 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
     };
     let list_ref = use_node_ref();
     let scroll = use_state(|| (0, 900));
+    // The agent's scrolls hold the list until it has been quiet for a while: each scroll
+    // renews the deadline (its generation), and only the last one's timer lets go.
+    let scrolls = use_mut_ref(|| 0u32);
+    let by_code: Rc<Cell<bool>> = use_memo((), |_| Cell::new(false));
+    // When the order on screen last changed (ms), for the misclick flash.
+    let changed_at = use_mut_ref(|| None::<f64>);
+    let settling = use_state(|| false);
     let on_scroll = {
         let scroll = scroll.clone();
         let list_ref = list_ref.clone();
+        let state = state.clone();
+        let scrolls = scrolls.clone();
+        let by_code = by_code.clone();
         Callback::from(move |_: Event| {
             if let Some(list) = list_ref.cast::<Element>() {
                 scroll.set((list.scroll_top(), list.client_height()));
             }
+            if by_code.replace(false) {
+                return;
+            }
+            let generation = {
+                let mut scrolls = scrolls.borrow_mut();
+                *scrolls = scrolls.wrapping_add(1);
+                *scrolls
+            };
+            if !state.hold.scrolling() {
+                state.dispatch(Action::Hold(HoldEvent::Scrolled));
+            }
+            let state = state.clone();
+            let scrolls = scrolls.clone();
+            after(SCROLL_HOLD_MS, move || {
+                if *scrolls.borrow() == generation {
+                    state.dispatch(Action::Hold(HoldEvent::ScrollQuiet));
+                }
+            });
         })
+    };
+    let hold = |event: HoldEvent| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Hold(event)))
     };
     // Keep the keyboard cursor in view.
     {
         let list_ref = list_ref.clone();
-        let shown = props.shown.clone();
+        let queue = props.queue.clone();
+        let by_code = by_code.clone();
         use_effect_with(props.cursor, move |cursor| {
             if let (Some(cursor), Some(list)) = (cursor, list_ref.cast::<Element>()) {
-                if let Some(index) = shown.iter().position(|c| c.id == *cursor) {
+                if let Some(index) = queue.rows.iter().position(|c| c.id == *cursor) {
                     let top = index as i32 * ROW_HEIGHT;
                     let height = list.client_height();
                     if top < list.scroll_top() {
-                        list.set_scroll_top(top);
+                        scroll_to(&list, top, &by_code);
                     } else if top + ROW_HEIGHT > list.scroll_top() + height {
-                        list.set_scroll_top(top + ROW_HEIGHT - height);
+                        scroll_to(&list, top + ROW_HEIGHT - height, &by_code);
                     }
                 }
             }
         });
     }
-    let (scroll_top, height) = *scroll;
-    let count = props.shown.len();
-    let (first, last) = visible_rows(scroll_top, height, count);
     let open = state.open.as_ref().map(|o| o.id);
+    // When the order settles, the row of the cursor (or of the open ticket) stays where it
+    // was on screen, and the rows fade in briefly instead of jumping.
+    let before = use_mut_ref(Vec::<ChannelId>::new);
+    {
+        let list_ref = list_ref.clone();
+        let queue = props.queue.clone();
+        let before = before.clone();
+        let settling = settling.clone();
+        let by_code = by_code.clone();
+        let anchor = props.cursor.or(open);
+        use_effect_with(state.hold.settles, move |settles| {
+            if *settles == 0 {
+                return;
+            }
+            let list = list_ref.cast::<Element>();
+            let old = anchor.and_then(|a| before.borrow().iter().position(|id| *id == a));
+            let new = anchor.and_then(|a| queue.rows.iter().position(|c| c.id == a));
+            if let (Some(list), Some(old), Some(new)) = (list, old, new) {
+                let moved = (new as i32 - old as i32) * ROW_HEIGHT;
+                scroll_to(&list, list.scroll_top() + moved, &by_code);
+            }
+            settling.set(true);
+            let settling = settling.clone();
+            after(SETTLE_MS, move || settling.set(false));
+        });
+    }
+    {
+        let before = before.clone();
+        let changed_at = changed_at.clone();
+        let ids: Vec<ChannelId> = props.queue.rows.iter().map(|c| c.id).collect();
+        use_effect_with(ids, move |ids| {
+            if !before.borrow().is_empty() {
+                *changed_at.borrow_mut() = Some(js_sys::Date::now());
+            }
+            *before.borrow_mut() = ids.clone();
+        });
+    }
+    // Opening a ticket a moment after the order changed may have been meant for another
+    // row: the conversation's header flashes, so it is seen before anything is typed.
+    let on_open = {
+        let on_open = props.on_open.clone();
+        let state = state.clone();
+        let changed_at: Rc<RefCell<Option<f64>>> = changed_at.clone();
+        Callback::from(move |id: ChannelId| {
+            if misclick_risk(*changed_at.borrow(), js_sys::Date::now()) {
+                state.dispatch(Action::Hold(HoldEvent::Flash(id)));
+            }
+            on_open.emit(id);
+        })
+    };
+    let (scroll_top, height) = *scroll;
+    let rows = &props.queue.rows;
+    let count = rows.len();
+    let (first, last) = visible_rows(scroll_top, height, count);
     let total = state.channels.len();
+    let pending = props.queue.pending;
+    let on_show = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Hold(HoldEvent::Show)))
+    };
     html! {
         <section class="queue" aria-label="Ticket queue">
             <QueueFilters on_search={props.on_search.clone()} search_ref={props.search_ref.clone()} />
             <p class="queue__count" data-testid="queue-count">
                 { if state.queue_loaded { format!("{count} of {total}") } else { "Loading the queue…".to_owned() } }
             </p>
-            <ul class="queue__list" ref={list_ref} onscroll={on_scroll} role="listbox" data-testid="queue-list">
-                <Spacer height={first as i32 * ROW_HEIGHT} />
-                { for props.shown[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, &props.on_open)) }
-                <Spacer height={(count - last) as i32 * ROW_HEIGHT} />
-                if state.queue_loaded && count == 0 {
-                    <li class="queue__empty">{ if total == 0 { "Nothing in the queue yet." } else { "Nothing matches these filters." } }</li>
+            <div class="queue__body" onmouseenter={hold(HoldEvent::PointerEntered)} onmouseleave={hold(HoldEvent::PointerLeft)}>
+                if pending > 0 {
+                    <button class="queue__pill" data-testid="queue-pill" onclick={on_show}
+                        title="The queue holds still while you work in it (u shows the new order)">
+                        { pill_text(pending) }
+                    </button>
                 }
-            </ul>
+                <ul class={classes!("queue__list", settling.then_some("queue__list--settling"))}
+                    ref={list_ref} onscroll={on_scroll} role="listbox" data-testid="queue-list"
+                    data-hold={state.hold.reasons()}>
+                    <Spacer height={first as i32 * ROW_HEIGHT} />
+                    { for rows[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, &on_open)) }
+                    <Spacer height={(count - last) as i32 * ROW_HEIGHT} />
+                    if state.queue_loaded && count == 0 {
+                        <li class="queue__empty">{ if total == 0 { "Nothing in the queue yet." } else { "Nothing matches these filters." } }</li>
+                    }
+                </ul>
+            </div>
         </section>
     }
 }

@@ -1,6 +1,8 @@
 //! The UI's logic as pure functions over `protocol` types, tested natively: which channels
-//! the queue shows and in what order, and how things read. Which channels a user sees and
-//! which actions they are offered is `protocol::Viewer`'s.
+//! the queue shows and in what order, when it holds still under the agent's hand, and how
+//! things read. Which channels a user sees and which actions they are offered is
+//! `protocol::Viewer`'s.
 
 pub mod format;
+pub mod hold;
 pub mod queue;

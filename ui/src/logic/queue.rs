@@ -1,7 +1,9 @@
 //! The queue's filters and sorting: which cached channels show, in which order.
 
 use chrono::{DateTime, Utc};
-use protocol::{Channel, ChannelStatus, ChannelType, TicketCategory, TicketPriority, UserId};
+use protocol::{
+    Channel, ChannelId, ChannelStatus, ChannelType, TicketCategory, TicketPriority, UserId,
+};
 
 /// The tabs over the queue, as in the original console.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,11 +97,42 @@ pub fn participant_name(channel: &Channel, user: UserId) -> Option<&str> {
         .map(|p| p.user.name.as_str())
 }
 
+/// The ticket number a filter word names, when it is `#` and digits only (`#1042`).
+pub fn ticket_number(word: &str) -> Option<i64> {
+    let digits = word.strip_prefix('#')?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&n: &i64| n > 0)
+}
+
+/// How a ticket is named in the queue and the header: `#1042`; `None` for a channel without
+/// a ticket, or a ticket the platform has not numbered.
+pub fn number_label(channel: &Channel) -> Option<String> {
+    channel
+        .ticket
+        .as_ref()
+        .filter(|t| t.number > 0)
+        .map(|t| format!("#{}", t.number))
+}
+
 fn matches_text(channel: &Channel, words: &[String]) -> bool {
     if words.is_empty() {
         return true;
     }
-    let mut haystack = String::new();
+    // `#1042` names one ticket exactly (`#104` does not find it); other words are looked
+    // for in the text, where the number shows as `#1042` too.
+    let number = channel.ticket.as_ref().map(|t| t.number);
+    let (numbers, words): (Vec<&String>, Vec<&String>) =
+        words.iter().partition(|w| ticket_number(w).is_some());
+    if !numbers
+        .iter()
+        .all(|w| ticket_number(w).is_some_and(|n| Some(n) == number))
+    {
+        return false;
+    }
+    let mut haystack = number_label(channel).unwrap_or_default();
+    haystack.push(' ');
     if let Some(subject) = &channel.subject {
         haystack.push_str(subject);
     }
@@ -174,6 +207,15 @@ impl QueueView {
             }
         }
         shown
+    }
+
+    /// The ids of the channels to show, in order.
+    pub fn order<'a>(
+        &self,
+        channels: impl IntoIterator<Item = &'a Channel>,
+        me: Option<UserId>,
+    ) -> Vec<ChannelId> {
+        self.apply(channels, me).iter().map(|c| c.id).collect()
     }
 }
 
@@ -404,5 +446,55 @@ pub(crate) mod tests {
             ..Default::default()
         };
         assert!(none.apply(&channels, None).is_empty());
+    }
+
+    fn numbered() -> Vec<Channel> {
+        let mut channels = sample();
+        for (channel, number) in channels.iter_mut().zip([1042, 104, 7, 21042]) {
+            if let Some(ticket) = channel.ticket.as_mut() {
+                ticket.number = number;
+            }
+        }
+        channels
+    }
+
+    #[test]
+    fn a_hash_and_digits_find_exactly_that_ticket() {
+        let channels = numbered();
+        let find = |text: &str| {
+            let view = QueueView {
+                text: text.to_owned(),
+                ..Default::default()
+            };
+            subjects(&view.apply(&channels, None))
+        };
+        assert_eq!(find("#1042"), ["Login fails"]);
+        assert_eq!(find("  #104 "), ["Refund please"], "not #1042's prefix");
+        assert!(find("#99").is_empty());
+        // With words, every word still has to match.
+        assert_eq!(find("#1042 login"), ["Login fails"]);
+        assert!(find("#1042 refund").is_empty());
+        // A team room has no number.
+        assert!(find("#7").is_empty());
+        // Digits alone are text, and the shown `#1042` is text too.
+        assert_eq!(find("1042"), ["Login fails", "Billing export"]);
+        // Not a number: searched as text.
+        assert!(find("#12a").is_empty());
+        assert_eq!(find("#").len(), 3, "a number begun: every numbered ticket");
+    }
+
+    #[test]
+    fn only_numbered_tickets_have_a_label() {
+        let channels = numbered();
+        assert_eq!(number_label(&channels[0]).as_deref(), Some("#1042"));
+        assert_eq!(number_label(&channels[2]), None, "a team room");
+        let mut unnumbered = channels[1].clone();
+        if let Some(ticket) = unnumbered.ticket.as_mut() {
+            ticket.number = 0;
+        }
+        assert_eq!(number_label(&unnumbered), None);
+        assert_eq!(ticket_number("#0"), None);
+        assert_eq!(ticket_number("#00012"), Some(12));
+        assert_eq!(ticket_number("#99999999999999999999"), None, "overflow");
     }
 }

@@ -14,7 +14,8 @@ use crate::components::dialogs::{Dialog, DialogHost};
 use crate::components::{ChatView, Details, QueuePane};
 use crate::effects;
 use crate::logic::format::offline_banner;
-use crate::state::AppContext;
+use crate::logic::hold::{arrange, Arranged, HoldEvent};
+use crate::state::{Action, AppContext};
 
 /// Where a keypress moves the queue's cursor: `j` down, `k` up, from `current` in `ids`.
 pub fn move_cursor(ids: &[ChannelId], current: Option<ChannelId>, key: &str) -> Option<ChannelId> {
@@ -38,16 +39,20 @@ pub fn console_page() -> Html {
     let cursor = use_state(|| None::<ChannelId>);
     let search_ref = use_node_ref();
     let me = state.me().map(|m| m.user_id);
-    let shown: Rc<Vec<protocol::Channel>> = {
+    // The queue as it shows: the view's order, or the order held under the agent's hand.
+    let queue: Rc<Arranged> = {
         let channels = state.channels.clone();
         let view = state.view.clone();
-        use_memo((channels, view, me), |(channels, view, me)| {
-            view.apply(channels.values(), *me)
-                .into_iter()
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        let frozen = state.hold.frozen();
+        use_memo(
+            (channels, view, me, frozen),
+            |(channels, view, me, frozen)| {
+                let fresh = view.apply(channels.values(), *me);
+                arrange(frozen.as_deref().map(Vec::as_slice), &fresh, channels)
+            },
+        )
     };
+    let shown = &queue.rows;
 
     let on_open = {
         let state = state.clone();
@@ -86,6 +91,7 @@ pub fn console_page() -> Html {
     // Keyboard shortcuts, outside text fields.
     {
         let ids: Vec<ChannelId> = shown.iter().map(|c| c.id).collect();
+        let state = state.clone();
         let cursor = cursor.clone();
         let dialog = dialog.clone();
         let on_open = on_open.clone();
@@ -117,8 +123,15 @@ pub fn console_page() -> Html {
                         match key.as_str() {
                             "j" | "k" => {
                                 event.prevent_default();
+                                // The queue holds still while the keyboard walks it.
+                                state.dispatch(Action::Hold(HoldEvent::KeyboardMoved));
                                 cursor.set(move_cursor(&ids, current, &key));
                             }
+                            "u" => {
+                                event.prevent_default();
+                                state.dispatch(Action::Hold(HoldEvent::Show));
+                            }
+                            "Escape" => state.dispatch(Action::Hold(HoldEvent::KeyboardLeft)),
                             "Enter" => {
                                 if let Some(id) = current {
                                     event.prevent_default();
@@ -178,12 +191,34 @@ pub fn console_page() -> Html {
         let on_open = on_open.clone();
         Callback::from(move |id| on_open.emit((id, None)))
     };
+    // The keyboard leaves the queue for a text field, or for a click elsewhere: it no
+    // longer holds the list.
+    let keyboard_left = {
+        let state = state.clone();
+        move |target: Option<web_sys::EventTarget>| {
+            let element = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let in_field = element
+                .as_ref()
+                .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+            let in_list = element
+                .as_ref()
+                .is_some_and(|e| e.closest(".queue__body").ok().flatten().is_some());
+            if state.hold.keyboard() && (in_field || !in_list) {
+                state.dispatch(Action::Hold(HoldEvent::KeyboardLeft));
+            }
+        }
+    };
+    let on_focus_in = {
+        let keyboard_left = keyboard_left.clone();
+        Callback::from(move |event: FocusEvent| keyboard_left(event.target()))
+    };
+    let on_mouse_down = Callback::from(move |event: MouseEvent| keyboard_left(event.target()));
     let open_dialog = |d: Dialog| {
         let dialog = dialog.clone();
         Callback::from(move |_| dialog.set(Some(d.clone())))
     };
     html! {
-        <div class="console">
+        <div class="console" onfocusin={on_focus_in} onmousedown={on_mouse_down}>
             if let Some(banner) = banner {
                 <div class="banner banner--offline" role="status" data-testid="offline-banner">{ banner }</div>
             }
@@ -197,7 +232,7 @@ pub fn console_page() -> Html {
                 <button class="button" aria-label="Keyboard shortcuts" onclick={open_dialog(Dialog::Shortcuts)}>{ "?" }</button>
             </div>
             <div class="console__panes">
-                <QueuePane shown={shown.clone()} cursor={*cursor} on_open={on_queue_open} search_ref={search_ref.clone()} on_search={on_search} />
+                <QueuePane queue={queue.clone()} cursor={*cursor} on_open={on_queue_open} search_ref={search_ref.clone()} on_search={on_search} />
                 <ChatView />
                 if let Some(channel) = open_channel.clone() {
                     <Details {channel} on_dialog={on_dialog} />

@@ -6,6 +6,7 @@ use yew::prelude::*;
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("j / k", "Next / previous ticket"),
     ("Enter", "Open the highlighted ticket"),
+    ("u", "Show the queue's new order (it holds still under you)"),
     ("/", "Filter the queue (Enter there searches the history)"),
     ("n", "New ticket"),
     ("r", "Reply: focus the composer"),
