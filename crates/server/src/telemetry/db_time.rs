@@ -15,8 +15,8 @@ use super::metrics::DB_SECONDS;
 /// The target sqlx reports statements under.
 pub const TARGET: &str = "sqlx::query";
 
-/// The layer; give it a filter that lets `sqlx::query` through at `debug` (see
-/// [`super::logs::init`]).
+/// The layer; give it a filter that lets `sqlx::query` through at `debug` (the logs'
+/// `init` does).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DbTime;
 
