@@ -16,6 +16,8 @@ use yew::Reducible;
 use crate::logic::hold::{Hold, HoldEvent};
 use crate::logic::queue::QueueView;
 
+pub mod workflow;
+
 /// Where the app is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Phase {
@@ -76,6 +78,8 @@ pub struct AppState {
     pub synced: u32,
     /// How many outbox changes were announced (the app rereads the outbox after each).
     pub outbox_changes: u32,
+    /// Canned responses and each composer's reply/note mode (`state::workflow`).
+    pub workflow: workflow::Workflow,
 }
 
 /// A change to [`AppState`].
@@ -124,6 +128,8 @@ pub enum Action {
     Notice(String),
     /// The passing word faded.
     DismissNotice,
+    /// A change to the agent workflow's part.
+    Workflow(workflow::WorkflowAction),
 }
 
 impl AppState {
@@ -248,6 +254,7 @@ impl AppState {
             Action::DismissError => next.error = None,
             Action::Notice(text) => next.notice = Some(text),
             Action::DismissNotice => next.notice = None,
+            Action::Workflow(action) => next.workflow.apply(action),
         }
         next
     }
@@ -317,8 +324,7 @@ impl AppState {
             }
             Change::Synced { .. } => self.synced += 1,
             Change::Outbox => self.outbox_changes += 1,
-            // The canned responses' list is reloaded where it is shown.
-            Change::CannedResponses => {}
+            Change::CannedResponses => self.workflow.canned_changed(),
             Change::Connection { .. } => {}
         }
     }

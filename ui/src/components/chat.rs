@@ -1,17 +1,24 @@
 //! The chat window: the open channel's history from the cache (older pages loaded on
 //! scroll), live messages, own messages with their sending state and a retry, who is typing,
 //! and the composer. It follows new messages only while the reader is at the bottom, and
-//! marks the channel read as the newest message comes into view.
+//! marks the channel read as the newest message comes into view. Internal notes show as
+//! tinted, labelled bubbles; the header carries the ticket's `#number`.
 
 use protocol::console::{OutboxState, Work};
-use protocol::{ChannelStatus, Message, SenderType};
-use web_sys::{Element, HtmlTextAreaElement};
+use protocol::{Message, SenderType};
+use web_sys::Element;
 use yew::prelude::*;
 
+use crate::components::composer::Composer;
 use crate::effects;
+use crate::hooks::use_canned_responses;
 use crate::ipc;
+use crate::logic::composer::number;
 use crate::logic::format::{label, outbox_state};
 use crate::state::{typists, Action, AppContext};
+
+/// What a note's bubble says it is.
+const NOTE_LABEL: &str = "Internal note — agents only";
 
 /// How close to the bottom (pixels) still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 48;
@@ -22,15 +29,21 @@ fn at_bottom(element: &Element) -> bool {
 
 fn message_view(message: &Message, mine: bool, focused: bool) -> Html {
     let system = message.sender_type == SenderType::System;
+    let note = message.internal;
     let class = classes!(
         "message",
         system.then_some("message--system"),
         mine.then_some("message--mine"),
+        note.then_some("message--note"),
         focused.then_some("message--focused"),
     );
     html! {
         <li key={message.id.to_string()} id={format!("message-{}", message.id)} class={class}
-            data-testid="message" data-seq={message.seq.to_string()} data-system={system.to_string()}>
+            data-testid="message" data-seq={message.seq.to_string()} data-system={system.to_string()}
+            data-internal={note.to_string()}>
+            if note {
+                <div class="message__note-label" data-testid="note-label">{ NOTE_LABEL }</div>
+            }
             if !system {
                 <div class="message__head">
                     <span class="message__sender">{ &message.sender.name }</span>
@@ -53,9 +66,8 @@ pub fn chat_view() -> Html {
     };
     let list_ref = use_node_ref();
     let stick = use_mut_ref(|| true);
-    let draft = use_state(String::new);
-    let typing_sent = use_mut_ref(|| None::<f64>);
     let loading_older = use_state(|| false);
+    use_canned_responses(&state);
 
     let open = state.open.clone();
     let channel = state.open_channel().cloned();
@@ -146,70 +158,13 @@ pub fn chat_view() -> Html {
         })
     };
 
-    let send = {
-        let state = state.clone();
-        let draft = draft.clone();
+    let on_sent = {
         let stick = stick.clone();
-        let typing_sent = typing_sent.clone();
-        move || {
-            let text = draft.trim().to_owned();
-            if text.is_empty() {
-                return;
-            }
-            draft.set(String::new());
-            *stick.borrow_mut() = true;
-            *typing_sent.borrow_mut() = None;
-            let state = state.clone();
-            effects::spawn(&state.clone(), async move {
-                let _ = ipc::typing(id, false).await;
-                // The shell announces the queued item at once (the outbox change), so it
-                // shows as sending while this waits.
-                let item = ipc::send_message(id, &text, false).await?;
-                if item.state == OutboxState::Queued {
-                    state.dispatch(Action::Notice(
-                        "Offline: the message is queued and goes out on reconnect".to_owned(),
-                    ));
-                }
-                effects::load_outbox(state.clone()).await?;
-                effects::refresh_open(state, id).await
-            });
-        }
-    };
-    let on_submit = {
-        let send = send.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            send();
-        })
-    };
-    let on_keydown = {
-        let send = send.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Enter" && !event.shift_key() {
-                event.prevent_default();
-                send();
-            }
-        })
-    };
-    let on_input = {
-        let draft = draft.clone();
-        let typing_sent = typing_sent.clone();
-        let state = state.clone();
-        Callback::from(move |event: InputEvent| {
-            let text = event.target_unchecked_into::<HtmlTextAreaElement>().value();
-            let now = js_sys::Date::now();
-            let due = typing_sent.borrow().is_none_or(|at| now - at > 3_000.0);
-            if due && !text.is_empty() {
-                *typing_sent.borrow_mut() = Some(now);
-                effects::spawn(&state, async move { ipc::typing(id, true).await });
-            }
-            draft.set(text);
-        })
+        Callback::from(move |()| *stick.borrow_mut() = true)
     };
 
     let unsent = state.unsent(id);
     let typing = typists(&state, id, me);
-    let closed = matches!(channel.status, ChannelStatus::Archived);
     let title = channel
         .subject
         .clone()
@@ -217,7 +172,12 @@ pub fn chat_view() -> Html {
     html! {
         <section class="chat" aria-label="Conversation" data-testid="chat" data-channel={id.to_string()}>
             <header class={classes!("chat__header", crate::logic::hold::flash_class(&state.hold, id))} data-testid="chat-header">
-                <h2 class="chat__title" data-testid="chat-title">{ title }</h2>
+                <h2 class="chat__title" data-testid="chat-title">
+                    if let Some(number) = number(&channel) {
+                        <span class="chat__number" data-testid="chat-number">{ number }</span>
+                    }
+                    { title }
+                </h2>
             </header>
             <ol class="chat__messages" ref={list_ref} onscroll={on_scroll} data-testid="messages">
                 if open.has_older {
@@ -225,7 +185,7 @@ pub fn chat_view() -> Html {
                 }
                 { for open.messages.values().map(|m| message_view(m, Some(m.sender_id) == me, open.focus == Some(m.id))) }
                 { for unsent.iter().map(|item| {
-                    let Work::SendMessage { content, .. } = &item.work else { return html! {} };
+                    let Work::SendMessage { content, internal } = &item.work else { return html! {} };
                     let retry = {
                         let state = state.clone();
                         let item_id = item.id;
@@ -240,8 +200,11 @@ pub fn chat_view() -> Html {
                     };
                     let failed = matches!(item.state, OutboxState::Failed | OutboxState::NeedsReview);
                     html! {
-                        <li key={item.id.to_string()} class={classes!("message", "message--mine", "message--unsent", failed.then_some("message--failed"))}
-                            data-testid="unsent-message" data-state={serde_json::to_string(&item.state).unwrap_or_default().trim_matches('"').to_owned()}>
+                        <li key={item.id.to_string()} class={classes!("message", "message--mine", "message--unsent", internal.then_some("message--note"), failed.then_some("message--failed"))}
+                            data-testid="unsent-message" data-internal={internal.to_string()} data-state={serde_json::to_string(&item.state).unwrap_or_default().trim_matches('"').to_owned()}>
+                            if *internal {
+                                <div class="message__note-label">{ NOTE_LABEL }</div>
+                            }
                             <div class="message__body">{ content }</div>
                             <div class="message__state">
                                 { outbox_state(item.state) }
@@ -260,12 +223,7 @@ pub fn chat_view() -> Html {
                     _ => "Several people are typing…".to_owned(),
                 } }
             </p>
-            <form class="composer" onsubmit={on_submit}>
-                <textarea class="input composer__input" data-testid="composer" rows="2"
-                    placeholder={ if closed { "This channel is archived" } else { "Write a reply · Enter sends, Shift+Enter adds a line" } }
-                    disabled={closed} value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown} />
-                <button class="button button--primary" type="submit" data-testid="send" disabled={closed || draft.trim().is_empty()}>{ "Send" }</button>
-            </form>
+            <Composer key={id.to_string()} channel={id} {on_sent} />
         </section>
     }
 }

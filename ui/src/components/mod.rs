@@ -1,6 +1,7 @@
 //! Reusable pieces of the page, each reading the app state from context.
 
 mod chat;
+pub mod composer;
 mod connection_line;
 pub mod details;
 pub mod dialogs;

@@ -3,6 +3,8 @@
 //! things read. Which channels a user sees and which actions they are offered is
 //! `protocol::Viewer`'s.
 
+pub mod canned;
+pub mod composer;
 pub mod format;
 pub mod hold;
 pub mod queue;

@@ -1,9 +1,11 @@
 //! The console's dialogs, one file each: the assign picker, escalate or resolve with a
-//! reason, archive with a confirmation, create a ticket, search results, settings, and the
+//! reason, archive with a confirmation, create a ticket, search results, settings (with the
+//! canned responses' section), and the
 //! shortcut list; the host frames whichever is open, and Escape closes any of them.
 
 mod archive;
 mod assign;
+mod canned;
 mod create;
 mod host;
 mod reason;

@@ -1,7 +1,9 @@
-//! Settings: notifications, do-not-disturb, who is signed in, and signing out.
+//! Settings: notifications, do-not-disturb, canned responses (agents), who is signed in,
+//! and signing out.
 
 use yew::prelude::*;
 
+use super::canned::CannedSettings;
 use crate::effects;
 use crate::ipc;
 use crate::logic::format::label;
@@ -50,6 +52,7 @@ pub(super) fn settings_dialog() -> Html {
                 { "Do not disturb (only urgent tickets and assignments to me)" }
             </label>
             <p class="muted">{ format!("{} muted channel(s); mute one from its details.", settings.muted.len()) }</p>
+            <CannedSettings />
             <p class="muted">{ who }</p>
             <button class="button button--danger" data-testid="sign-out" onclick={sign_out}>{ "Sign out" }</button>
         </>

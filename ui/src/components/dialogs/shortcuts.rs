@@ -10,6 +10,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "Filter the queue (Enter there searches the history)"),
     ("n", "New ticket"),
     ("r", "Reply: focus the composer"),
+    (
+        "Alt+N / Alt+R",
+        "In the composer: write an internal note (agents only) / a public reply",
+    ),
+    (
+        "/ (composer)",
+        "At the start of a reply or note: insert a canned response (↑ ↓, Enter or Tab)",
+    ),
     ("Escape", "Close a dialog"),
     ("?", "This list"),
 ];
