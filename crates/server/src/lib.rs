@@ -82,9 +82,9 @@ pub async fn open_store(settings: &Settings) -> Result<Store, LaunchError> {
 }
 
 /// Serves the platform on `listener` until `shutdown` completes, then drains: no new
-/// connections, every socket told goodbye (a Socket.IO DISCONNECT), the requests in flight
-/// finished — for at most `settings.drain_timeout`, after which it stops anyway. With
-/// `settings.metrics_listen`, `/metrics` is served there meanwhile.
+/// connections, every socket closed (Engine.IO's close packet: clients reconnect), the
+/// requests in flight finished — for at most `settings.drain_timeout`, after which it
+/// stops anyway. With `settings.metrics_listen`, `/metrics` is served there meanwhile.
 pub async fn launch(
     settings: Settings,
     listener: TcpListener,
@@ -143,7 +143,7 @@ pub async fn launch(
         shutdown.await;
         tracing::info!(
             ?drain,
-            "stopping: no new connections, sockets told goodbye, requests in flight finishing"
+            "stopping: no new connections, sockets closed, requests in flight finishing"
         );
         let _ = asked.send(true);
         chat.close().await;

@@ -164,14 +164,16 @@ impl Events {
         }
     }
 
-    /// Disconnects every socket of this node (shutdown): each is told goodbye with a
-    /// Socket.IO DISCONNECT, so its client knows the server left on purpose, then the
-    /// transports close. Other nodes' sockets stay.
+    /// Disconnects every socket of this node (shutdown; other nodes' sockets stay). Each
+    /// transport is sent Engine.IO's close packet, then closed: clients see a transport
+    /// close and reconnect, to another node or to this one restarted. Not a Socket.IO
+    /// DISCONNECT: to socket.io-client (the original web client) that means "io server
+    /// disconnect", after which it never reconnects by itself.
     pub(super) async fn close(&self) {
         match self.io() {
             None => {}
-            Some(Io::Local(io)) => close_on(&io).await,
-            Some(Io::Redis(io)) => close_on(&io).await,
+            Some(Io::Local(io)) => io.close().await,
+            Some(Io::Redis(io)) => io.close().await,
         }
         self.detach();
     }
@@ -358,17 +360,6 @@ async fn emit_on<A: Adapter, T: Serialize + ?Sized>(
         to = to.except(socket);
     }
     to.emit(event, data).await.map_err(|e| e.to_string())
-}
-
-async fn close_on<A: Adapter>(io: &SocketIo<A>) {
-    if let Ok(chat) = chat(io) {
-        for socket in chat.local().sockets() {
-            if let Err(error) = socket.disconnect() {
-                tracing::debug!(%error, "a socket was not told goodbye");
-            }
-        }
-    }
-    io.close().await;
 }
 
 async fn empty_room_on<A: Adapter>(io: &SocketIo<A>, room: String) -> Result<(), String> {

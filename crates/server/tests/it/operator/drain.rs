@@ -1,6 +1,6 @@
-//! SIGTERM drains: the server stops accepting connections, tells each socket goodbye with
-//! a Socket.IO DISCONNECT, finishes the request in flight (its body still arriving after
-//! the signal), and exits 0.
+//! SIGTERM drains: the server stops accepting connections, closes each socket with
+//! Engine.IO's close packet (clients reconnect from it), finishes the request in flight
+//! (its body still arriving after the signal), and exits 0.
 
 use std::time::{Duration, Instant};
 
@@ -85,15 +85,16 @@ async fn sigterm_finishes_the_request_in_flight_says_goodbye_and_exits_0() {
 
     server.signal_terminate().expect("SIGTERM sent");
 
-    // The socket is told goodbye.
+    // The socket is told goodbye with Engine.IO's close packet, from which a client
+    // reconnects; never a Socket.IO DISCONNECT, after which socket.io-client would not.
     let deadline = Instant::now() + PATIENCE;
     loop {
         match next_packet(&mut ws).await {
-            EnginePacket::Message(SocketPacket::Disconnect { namespace }) => {
-                assert_eq!(namespace, NAMESPACE);
-                break;
+            EnginePacket::Close => break,
+            EnginePacket::Message(SocketPacket::Disconnect { .. }) => {
+                panic!("a Socket.IO DISCONNECT: socket.io-client would not come back")
             }
-            other => assert!(Instant::now() < deadline, "no DISCONNECT: {other:?}"),
+            other => assert!(Instant::now() < deadline, "no close packet: {other:?}"),
         }
     }
     // No new connection is taken.
@@ -143,4 +144,89 @@ where
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_across_sigterm_is_answered_or_refused_and_every_answer_holds() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("platform.db");
+    let mut server = start(
+        Database::sqlite_at(&file),
+        &[("RUST_LOG", "warn")],
+        &dir.path().join("server.log"),
+    )
+    .await;
+    let base = server.base();
+    let http = http();
+    let admin = login(&http, &base, "admin@acme.test").await;
+    let token = token(&admin);
+    let channel = first_channel(&http, &base, &token).await;
+
+    // 20 clients post one message after another until their connection is refused.
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for client in 0..20 {
+        let (base, token, answered) = (base.clone(), token.clone(), answered.clone());
+        clients.push(tokio::spawn(async move {
+            let http = super::http();
+            let mut outcomes = Vec::new();
+            for n in 0..200 {
+                let content = format!("burst {client}-{n}");
+                match super::send(&http, &base, &token, channel, &content).await {
+                    Ok(answer) => {
+                        answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        outcomes.push((content, Some(answer.status())));
+                    }
+                    Err(_) => {
+                        outcomes.push((content, None));
+                        break;
+                    }
+                }
+            }
+            outcomes
+        }));
+    }
+    let deadline = Instant::now() + PATIENCE;
+    while answered.load(std::sync::atomic::Ordering::Relaxed) < 100 {
+        assert!(Instant::now() < deadline, "the burst is stuck");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.signal_terminate().expect("SIGTERM sent");
+    let mut outcomes = Vec::new();
+    for client in clients {
+        outcomes.extend(client.await.expect("a client ends well"));
+    }
+    let status = server
+        .wait_exit(Duration::from_secs(30))
+        .await
+        .expect("the server exits");
+    assert_eq!(status.code(), Some(0), "{status}");
+
+    let statuses: Vec<_> = outcomes.iter().filter_map(|(_, s)| *s).collect();
+    assert!(
+        statuses.iter().all(|s| *s == reqwest::StatusCode::CREATED),
+        "every answer is a 201: {statuses:?}"
+    );
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&file)
+        .read_only(true)
+        .connect()
+        .await
+        .expect("the database opens");
+    for (content, answer) in &outcomes {
+        if answer.is_some() {
+            let kept: i64 = sqlx::query("SELECT COUNT(*) FROM messages WHERE content = $1")
+                .bind(content)
+                .fetch_one(&mut conn)
+                .await
+                .expect("a count")
+                .get(0);
+            assert_eq!(kept, 1, "{content} was answered 201");
+        }
+    }
+    eprintln!(
+        "{} answered 201 across the stop, {} refused",
+        statuses.len(),
+        outcomes.len() - statuses.len()
+    );
 }

@@ -5,7 +5,7 @@
 //! - `logs`: `--log-format json` writes JSON lines, and no token reaches them.
 //! - `backup`: `backup <file>` copies a database taking writes; the copy holds every
 //!   acknowledged message; it never overwrites; PostgreSQL is sent to pg_dump.
-//! - `drain`: SIGTERM finishes the request in flight, says goodbye to sockets, exits 0.
+//! - `drain`: SIGTERM finishes the request in flight, closes sockets politely, exits 0.
 //! - `start`: a plain `sqlite://dir/file.db` URL is created; an unusable one is a one-line
 //!   error and exit code 2.
 
