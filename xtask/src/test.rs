@@ -11,6 +11,9 @@ use crate::services;
 use crate::shell::{self, command, step};
 use crate::ui;
 
+/// How many cases each property test runs here (the issue asks for at least 10,000).
+const PROPTEST_CASES: &str = "10000";
+
 /// Where tests write what a person may want to look at (screenshots).
 pub const TEST_OUTPUT_DIR: &str = "target/test-output";
 
@@ -103,7 +106,9 @@ pub fn run() -> Result<()> {
                     .env(services::POSTGRES_URL_VAR, &postgres_url)
                     .env(services::REDIS_URL_VAR, &redis_url)
                     .env("NO_AT_BRIDGE", "1")
-                    .env("RUST_BACKTRACE", "1"),
+                    .env("RUST_BACKTRACE", "1")
+                    // The protocol's property tests: 10,000 cases each (256 by default).
+                    .env("PROPTEST_CASES", PROPTEST_CASES),
             )
         },
     )?;

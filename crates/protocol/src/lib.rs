@@ -22,6 +22,7 @@
 //! - [`endpoints`]: every REST endpoint described once: method, path, types, access.
 //! - [`rest`]: REST request bodies, queries and responses.
 //! - [`events`]: Socket.IO event names and payloads.
+//! - [`client_events`]: every event a client may send, listed once.
 //! - [`socketio`]: the Socket.IO / Engine.IO frame codec clients speak over a WebSocket.
 //! - [`error`]: the error body shared by REST answers, acks and IPC.
 //! - [`validate`]: the input rules both ends enforce (lengths, ranges, required fields).
@@ -37,6 +38,7 @@ mod macros;
 pub mod action;
 pub mod audience;
 pub mod canned;
+pub mod client_events;
 pub mod console;
 pub mod endpoints;
 pub mod enums;

@@ -9,12 +9,20 @@
 //! - `actions`: each channel action's permission keys, and its IPC and outbox shapes.
 //! - `viewer`: what a signed-in user sees and is offered.
 //! - `tenant_choice`: the tenants a login offers, written and read back.
+//! - `props_codec`: property tests of the Socket.IO codec (round trip, no panic on any text).
+//! - `props_decoders`: property tests of every request body, query and client event payload.
+//! - `near`: JSON equality up to a float's last bits, for values read twice.
+//! - `strategies`: the generators those property tests draw from.
 
 mod actions;
 mod decoding;
 mod enums;
 mod fixtures;
+mod near;
+mod props_codec;
+mod props_decoders;
 mod roles;
+mod strategies;
 mod tenant_choice;
 mod validation;
 mod viewer;
