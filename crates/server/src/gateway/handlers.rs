@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use protocol::client_events::ClientEvent;
 use protocol::error::{CodedError, ErrorCode};
 use protocol::events::{
     name as names, ChannelRef, Empty, ReadMarker, SendMessagePayload, SentMessage, UserStopTyping,
@@ -25,14 +26,20 @@ use crate::error::ApiError;
 use crate::rooms;
 
 /// Registers the event handlers of a socket that passed the handshake (the gateway's connect
-/// middleware calls it, before CONNECT is answered).
+/// middleware calls it, before CONNECT is answered): one handler per entry of `protocol::client_events`: the match is exhaustive, so an event
+/// added there without a handler here does not compile.
 pub fn register<A: Adapter>(socket: &SocketRef<A>) {
-    socket.on(names::JOIN_CHANNEL, join_channel::<A>);
-    socket.on(names::LEAVE_CHANNEL, leave_channel::<A>);
-    socket.on(names::SEND_MESSAGE, send_message::<A>);
-    socket.on(names::TYPING, typing::<A>);
-    socket.on(names::STOP_TYPING, stop_typing::<A>);
-    socket.on(names::MARK_READ, mark_read::<A>);
+    for &event in ClientEvent::ALL {
+        let name = event.name();
+        match event {
+            ClientEvent::JoinChannel => socket.on(name, join_channel::<A>),
+            ClientEvent::LeaveChannel => socket.on(name, leave_channel::<A>),
+            ClientEvent::SendMessage => socket.on(name, send_message::<A>),
+            ClientEvent::Typing => socket.on(name, typing::<A>),
+            ClientEvent::StopTyping => socket.on(name, stop_typing::<A>),
+            ClientEvent::MarkRead => socket.on(name, mark_read::<A>),
+        }
+    }
     socket.on_fallback(unknown_event::<A>);
     socket.on_disconnect(on_disconnect::<A>);
 }

@@ -7,6 +7,7 @@
 //! - `audience`: messages for agents only never reach a non-agent, on any read path.
 //! - `roles`: the role table, each role × each action.
 //! - `cross_tenant`: globex's users attack acme's ids on every route.
+//! - `cross_tenant_events`: every role attacks the other tenant's ids with every socket event.
 //! - `validation`: bad input answers 400 naming the field, and writes nothing.
 //! - `canned`: canned responses: permissions, uniqueness, the change signal.
 //! - `migrations`: a migration over data already there (ticket numbers).
@@ -24,6 +25,7 @@ mod audience;
 mod auth;
 mod canned;
 mod cross_tenant;
+mod cross_tenant_events;
 mod gateway;
 mod hardening;
 mod interop;

@@ -209,6 +209,31 @@ impl SocketClient {
     }
 }
 
+impl SocketClient {
+    /// Everything received up to now, every `left_channel` included but the barrier's own:
+    /// an ack's round trip orders after every event the server queued for this socket
+    /// before it.
+    pub async fn received_all(&mut self) -> Vec<(String, Value)> {
+        let barrier = uuid::Uuid::new_v4().to_string();
+        let answer = self
+            .call(
+                protocol::events::name::LEAVE_CHANNEL,
+                json!({ "channelId": barrier }),
+            )
+            .await;
+        assert_eq!(answer["ok"], true, "{answer}");
+        let mut seen = Vec::new();
+        while let Ok(event) = self.events.try_recv() {
+            let own = event.0 == protocol::events::name::LEFT_CHANNEL
+                && event.1["channelId"] == barrier.as_str();
+            if !own {
+                seen.push(event);
+            }
+        }
+        seen
+    }
+}
+
 impl Drop for SocketClient {
     fn drop(&mut self) {
         self.task.abort();
