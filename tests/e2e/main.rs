@@ -13,9 +13,12 @@
 //! - `ticket`: a ticket through its life (selects, typing, read markers, mute, resolve,
 //!   reopen, archive).
 //! - `instance`: one app per profile; other profiles run beside it.
+//! - `workflow`: the agent workflow: an internal note the customer never sees, a canned
+//!   response inserted with `/` and sent filled in, a draft that survives a restart.
 
 mod console;
 mod instance;
 mod support;
 mod ticket;
 mod window;
+mod workflow;

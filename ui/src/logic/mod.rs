@@ -1,6 +1,7 @@
 //! The UI's logic as pure functions over `protocol` types, tested natively: which channels
 //! the queue shows and in what order, when it holds still under the agent's hand, and how
-//! things read. Which channels a user sees and which actions they are offered is
+//! things read; canned responses' `/` picker and variables, and how the composer reads.
+//! Which channels a user sees and which actions they are offered is
 //! `protocol::Viewer`'s.
 
 pub mod canned;

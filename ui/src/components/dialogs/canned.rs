@@ -113,6 +113,16 @@ pub(super) fn canned_settings() -> Html {
     let problems = use_state(Vec::<FieldError>::new);
     let busy = use_state(|| false);
     let deleting = use_state(|| None::<CannedResponseId>);
+    // A form opened below the fold comes into view.
+    let form_ref = use_node_ref();
+    {
+        let form_ref = form_ref.clone();
+        use_effect_with(form.is_some(), move |open| {
+            if let Some(element) = form_ref.cast::<web_sys::Element>().filter(|_| *open) {
+                element.scroll_into_view();
+            }
+        });
+    }
     let Some(viewer) = state.me().map(|me| me.viewer()) else {
         return html! {};
     };
@@ -260,7 +270,7 @@ pub(super) fn canned_settings() -> Html {
         None => {
             let (form, problems, scope) = (form.clone(), problems.clone(), offered[0]);
             html! {
-                <button class="button" data-testid="canned-new" onclick={Callback::from(move |_| {
+                <button class="button" type="button" data-testid="canned-new" onclick={Callback::from(move |_| {
                     problems.set(vec![]);
                     form.set(Some(CannedForm::new(scope)));
                 })}>{ "New canned response" }</button>
@@ -288,7 +298,7 @@ pub(super) fn canned_settings() -> Html {
             };
             let editing = values.editing.is_some();
             html! {
-                <form class="canned-form" onsubmit={on_submit} data-testid="canned-form">
+                <form class="canned-form" ref={form_ref} onsubmit={on_submit} data-testid="canned-form">
                     if !editing && offered.len() > 1 {
                         <label class="field">
                             <span class="field__label">{ "Who uses it" }</span>
@@ -335,12 +345,12 @@ pub(super) fn canned_settings() -> Html {
         <section class="canned-settings" data-testid="canned-settings">
             <h3 class="dialog__subtitle">{ "Canned responses" }</h3>
             <p class="muted">{ "Type / at the start of a reply or note to insert one." }</p>
+            { body }
             if state.workflow.canned.is_empty() {
                 <p class="muted" data-testid="canned-none">{ "None yet." }</p>
             } else {
                 <ul class="canned-list">{ for rows }</ul>
             }
-            { body }
         </section>
     }
 }
