@@ -377,3 +377,58 @@ async fn a_draft_survives_switching_channels_and_an_app_restart() -> Result<()> 
     .await;
     finish(app, outcome).await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_participant_gets_no_note_switch_and_no_picker() -> Result<()> {
+    let test = "workflow-participant";
+    let platform = Platform::start(test).await?;
+    let alice = platform.sign_in(CUSTOMER).await?;
+    let subject = format!("Join link {}", tag());
+    let ticket = alice.create_ticket(&subject, "The link fails.").await?;
+    let app = console_for(test, &platform, CUSTOMER).await?;
+    let outcome = async {
+        sign_in(&app).await?;
+        open_ticket(&app, &subject, ticket.id).await?;
+        let placeholder = app
+            .wait_for("[data-testid=composer]")
+            .await?
+            .attr("placeholder")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            placeholder.starts_with("Write a message"),
+            "a participant's placeholder reads {placeholder:?}"
+        );
+        ensure!(
+            app.find_all("[data-testid=mode-note]").await?.is_empty(),
+            "a participant is offered internal notes"
+        );
+        // `/` is just text for a participant, and Alt+N changes nothing.
+        let text = format!("/help with {subject}");
+        app.type_into("[data-testid=composer]", &text).await?;
+        keys(&app, &format!("{ALT}n{RELEASE}")).await?;
+        ensure!(
+            app.find_all("[data-testid=canned-picker]")
+                .await?
+                .is_empty(),
+            "a participant gets the canned responses' picker"
+        );
+        app.wait_for("[data-testid=composer-form][data-mode=reply]")
+            .await?;
+        keys(&app, ENTER).await?;
+        eventually(
+            "the participant's message reaching the platform",
+            || async {
+                Ok(alice
+                    .messages(ticket.id)
+                    .await?
+                    .iter()
+                    .any(|m| m.content == text && !m.internal))
+            },
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    finish(app, outcome).await
+}
