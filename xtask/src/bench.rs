@@ -37,6 +37,12 @@ const BENCHES: &[Bench] = &[
         what: "server memory per idle authenticated socket, up to 5k sockets",
     },
     Bench {
+        name: "fanout",
+        package: "switchboard-server",
+        dir: "crates/server",
+        what: "real-time fan-out beside Node socket.io: 1k sockets, 100 rooms, 1k and 5k msg/s",
+    },
+    Bench {
         name: "sync",
         package: "switchboard-engine",
         dir: "crates/engine",
