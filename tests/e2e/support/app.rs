@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction};
 use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -178,6 +179,30 @@ impl AppSession {
             field.send_keys(text).await
         })
         .await
+    }
+
+    /// Moves the pointer over the centre of the element matching `css`, once it shows.
+    pub async fn hover(&self, css: &str) -> Result<()> {
+        let client = &self.client;
+        self.on_element(css, |element| async move {
+            let mouse = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+                element,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            });
+            client.perform_actions(mouse).await
+        })
+        .await
+    }
+
+    /// Presses and releases `key` wherever the keyboard's focus is (a shortcut).
+    pub async fn press(&self, key: char) -> Result<()> {
+        let keys = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await?;
+        Ok(())
     }
 
     /// Clicks the element matching `css` once it shows.

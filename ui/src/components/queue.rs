@@ -316,10 +316,52 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
             });
         })
     };
-    let hold = |event: HoldEvent| {
+    // Whether the pointer is over the list, from where each `mouseover` lands in the whole
+    // page. (`mouseleave` is not enough: when the rows move under a resting pointer, the
+    // browser forgets the element it was over and never says the list was left.)
+    {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Hold(event)))
-    };
+        let over = use_mut_ref(|| false);
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+                    let inside = match event.type_().as_str() {
+                        // Out of the window altogether.
+                        "mouseout" if event.related_target().is_none() => false,
+                        "mouseout" => return,
+                        _ => event
+                            .target()
+                            .and_then(|t| t.dyn_into::<Element>().ok())
+                            .is_some_and(|e| e.closest(".queue__body").ok().flatten().is_some()),
+                    };
+                    if over.replace(inside) != inside {
+                        let event = if inside {
+                            HoldEvent::PointerEntered
+                        } else {
+                            HoldEvent::PointerLeft
+                        };
+                        state.dispatch(Action::Hold(event));
+                    }
+                });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(document) = &document {
+                for kind in ["mouseover", "mouseout"] {
+                    let _ = document
+                        .add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+                }
+            }
+            move || {
+                if let Some(document) = document {
+                    for kind in ["mouseover", "mouseout"] {
+                        let _ = document.remove_event_listener_with_callback(
+                            kind,
+                            listener.as_ref().unchecked_ref(),
+                        );
+                    }
+                }
+            }
+        });
+    }
     // Keep the keyboard cursor in view.
     {
         let list_ref = list_ref.clone();
@@ -406,7 +448,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
             <p class="queue__count" data-testid="queue-count">
                 { if state.queue_loaded { format!("{count} of {total}") } else { "Loading the queue…".to_owned() } }
             </p>
-            <div class="queue__body" onmouseenter={hold(HoldEvent::PointerEntered)} onmouseleave={hold(HoldEvent::PointerLeft)}>
+            <div class="queue__body">
                 if pending > 0 {
                     <button class="queue__pill" data-testid="queue-pill" onclick={on_show}
                         title="The queue holds still while you work in it (u shows the new order)">
