@@ -21,7 +21,7 @@ use socketioxide_redis::RedisAdapter;
 
 use crate::actor::Actor;
 use crate::rooms;
-use crate::store::{ChannelChange, Store};
+use crate::store::{ChannelChange, Recipients, Store};
 
 /// The socket server, over whichever adapter it was built with.
 #[derive(Clone)]
@@ -180,18 +180,23 @@ impl Events {
 
     /// `new_message` to the channel's members and whoever joined it, among the readers
     /// `audience` reaches.
+    /// `recipients`, when the send already read them in its transaction, spare a query.
     pub(super) async fn message_posted(
         &self,
         actor: &Actor,
         message: &Message,
         audience: Audience,
+        recipients: Option<&Recipients>,
     ) {
-        let rooms = match self.store.members(actor, message.channel_id).await {
-            Ok((tenant, members)) => rooms::members(message.channel_id, tenant, &members),
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the channel's members; telling the room only");
-                vec![rooms::channel(message.channel_id)]
-            }
+        let rooms = match recipients {
+            Some(known) => rooms::members(message.channel_id, known.tenant, &known.members),
+            None => match self.store.members(actor, message.channel_id).await {
+                Ok((tenant, members)) => rooms::members(message.channel_id, tenant, &members),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read the channel's members; telling the room only");
+                    vec![rooms::channel(message.channel_id)]
+                }
+            },
         };
         let event = NewMessage {
             channel_id: message.channel_id,
@@ -231,7 +236,7 @@ impl Events {
             self.empty_room(rooms::channel(channel.id)).await;
         }
         if let Some(message) = &change.system_message {
-            self.message_posted(actor, message, Audience::Everyone)
+            self.message_posted(actor, message, Audience::Everyone, None)
                 .await;
         }
         match kind {

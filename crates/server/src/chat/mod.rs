@@ -92,6 +92,7 @@ impl Chat {
                     actor,
                     &outcome.message,
                     Audience::of_message(&outcome.message),
+                    outcome.recipients.as_ref(),
                 )
                 .await;
         }

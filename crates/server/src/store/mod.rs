@@ -11,6 +11,7 @@
 //! - `queue`: the channel list and single reads.
 //! - `actions`: opening a channel and every action on one.
 //! - `messages`: history pages, sending, read markers.
+//! - `writer`, `batch`: group commit: every send waiting goes in one transaction.
 //! - `write`: the row writers the last two share.
 //! - `message_reads`: the only ways to select message rows (visibility and audience built in).
 //! - `canned`: canned responses, with their permission rules.
@@ -18,6 +19,7 @@
 
 mod actions;
 mod audience;
+mod batch;
 mod canned;
 mod message_reads;
 mod messages;
@@ -29,6 +31,7 @@ mod tokens;
 mod users;
 mod visibility;
 mod write;
+mod writer;
 
 use chrono::{DateTime, Utc};
 use protocol::FieldError;
@@ -38,7 +41,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use std::str::FromStr;
 
 pub use actions::{ChannelChange, NewChannel};
-pub use messages::{NewMessage, SendOutcome};
+pub use messages::{NewMessage, Recipients, SendOutcome};
 pub use sync::SyncBatch;
 pub use tokens::{IssuedRefresh, RefreshOutcome};
 pub use users::{NewUser, UserRecord};
@@ -97,9 +100,23 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    writer: writer::Writer,
 }
 
 impl StoreError {
+    /// The change was refused for what it asks (not found, forbidden, a conflict, bad
+    /// input), not for a failure of the database.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Self::NotFound(_)
+                | Self::Forbidden(_)
+                | Self::Conflict(_)
+                | Self::Taken(_)
+                | Self::Invalid(_)
+        )
+    }
+
     /// The database was locked, or no connection freed up, for longer than the wait
     /// allows: a passing overload, not a fault. SQLite's BUSY and LOCKED, PostgreSQL's
     /// serialization failure, deadlock and lock timeout.
@@ -153,7 +170,12 @@ impl Store {
                     .await?
             }
         };
-        Ok(Self { pool, backend })
+        let writer = writer::Writer::start(pool.clone());
+        Ok(Self {
+            pool,
+            backend,
+            writer,
+        })
     }
 
     /// Brings the schema up to date.

@@ -6,6 +6,9 @@
 
 use protocol::roles::VisibilityScope;
 use protocol::{ChannelId, ChannelStatus, TenantId, TicketCategory};
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use super::sql::Sql;
@@ -84,6 +87,21 @@ impl VisibleChannel {
     }
 }
 
+/// The columns [`visible_from_row`] reads, over `channels c` and `tickets t`.
+const VISIBLE_COLUMNS: &str =
+    "SELECT c.id, c.tenant_id, c.status, t.id AS t_id, t.category AS t_category \
+     FROM channels c LEFT JOIN tickets t ON t.channel_id = c.id WHERE ";
+
+fn visible_from_row(id: ChannelId, row: &AnyRow) -> StoreResult<VisibleChannel> {
+    Ok(VisibleChannel {
+        id,
+        tenant_id: parse_col(row, "tenant_id")?,
+        status: parse_col(row, "status")?,
+        has_ticket: row.try_get::<Option<String>, _>("t_id")?.is_some(),
+        ticket_category: parse_opt_col(row, "t_category")?,
+    })
+}
+
 /// Loads channel `id` inside `tx` if the actor may see it; the same `NotFound` as a missing
 /// channel otherwise.
 pub(super) async fn load_visible(
@@ -91,23 +109,33 @@ pub(super) async fn load_visible(
     actor: &Actor,
     id: ChannelId,
 ) -> StoreResult<VisibleChannel> {
-    let mut sql = Sql::new(
-        "SELECT c.tenant_id, c.status, t.id AS t_id, t.category AS t_category \
-         FROM channels c LEFT JOIN tickets t ON t.channel_id = c.id WHERE c.id = ",
-    );
-    sql.bind(id.to_string()).push(" AND ");
+    let mut sql = Sql::new(VISIBLE_COLUMNS);
+    sql.push("c.id = ").bind(id.to_string()).push(" AND ");
     push_visible(&mut sql, actor);
     let row = sql
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("channel"))?;
-    Ok(VisibleChannel {
-        id,
-        tenant_id: parse_col(&row, "tenant_id")?,
-        status: parse_col(&row, "status")?,
-        has_ticket: row.try_get::<Option<String>, _>("t_id")?.is_some(),
-        ticket_category: parse_opt_col(&row, "t_category")?,
-    })
+    visible_from_row(id, &row)
+}
+
+/// Of channels `ids`, those the actor may see, in one query inside `tx` (a batch's check).
+pub(super) async fn load_visible_many(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    ids: &[ChannelId],
+) -> StoreResult<HashMap<ChannelId, VisibleChannel>> {
+    let mut sql = Sql::new(VISIBLE_COLUMNS);
+    sql.push("c.id IN ")
+        .bind_list(ids.iter().map(ChannelId::to_string))
+        .push(" AND ");
+    push_visible(&mut sql, actor);
+    let mut visible = HashMap::with_capacity(ids.len());
+    for row in sql.fetch_all(&mut **tx).await? {
+        let id: ChannelId = parse_col(&row, "id")?;
+        visible.insert(id, visible_from_row(id, &row)?);
+    }
+    Ok(visible)
 }
 
 /// Appends `(…)`: true for the rows of `channels c` the actor may see.

@@ -1,7 +1,9 @@
 //! The row writers every change shares: messages, read markers, participants and the
 //! audit log. Each takes the [`VisibleChannel`] the caller's check produced, never a bare id.
 
-use protocol::{Audience, Message, MessageId, ParticipantRole, Role, SenderType, UserId};
+use protocol::{
+    Audience, ChannelId, Message, MessageId, ParticipantRole, Role, SenderType, UserId,
+};
 use sqlx::{Any, Row, Transaction};
 
 use super::audience;
@@ -158,6 +160,13 @@ where
     rows::message(&written_message(id).fetch_one(executor).await?)
 }
 
+/// What an inserted read marker does to one already there: moves it forward, never back.
+const MARKER_FORWARD_ONLY: &str = " ON CONFLICT (channel_id, user_id) DO UPDATE SET \
+     last_read_seq = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
+         THEN excluded.last_read_seq ELSE read_markers.last_read_seq END, \
+     last_read_at = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
+         THEN excluded.last_read_at ELSE read_markers.last_read_at END";
+
 /// Moves the actor's read marker of `channel` to `seq`, never backwards.
 pub(super) async fn upsert_read_marker(
     tx: &mut Transaction<'static, Any>,
@@ -176,13 +185,123 @@ pub(super) async fn upsert_read_marker(
         .bind(seq)
         .push(", ")
         .bind(now)
-        .push(
-            ") ON CONFLICT (channel_id, user_id) DO UPDATE SET \
-             last_read_seq = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
-                 THEN excluded.last_read_seq ELSE read_markers.last_read_seq END, \
-             last_read_at = CASE WHEN excluded.last_read_seq > read_markers.last_read_seq \
-                 THEN excluded.last_read_at ELSE read_markers.last_read_at END",
-        );
+        .push(")")
+        .push(MARKER_FORWARD_ONLY);
     sql.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Rows a multi-row statement takes at most, well under both databases' limits on bound
+/// values.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// A message row of a batch, its seq and change number already decided.
+#[derive(Debug)]
+pub(super) struct MessageRow<'a> {
+    pub id: String,
+    pub channel: &'a VisibleChannel,
+    pub sender: UserId,
+    pub seq: i64,
+    pub change: i64,
+    pub posting: Posting<'a>,
+}
+
+/// [`add_participant`] for many (channel, user, role) at once, each pair given once.
+pub(super) async fn add_participants(
+    tx: &mut Transaction<'static, Any>,
+    joins: &[(&VisibleChannel, UserId, Role)],
+    now: i64,
+) -> StoreResult<()> {
+    for chunk in joins.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new(
+            "INSERT INTO participants (channel_id, user_id, role, user_type, joined_at) VALUES ",
+        );
+        for (i, (channel, user, role)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(channel.id().to_string())
+                .push(", ")
+                .bind(user.to_string())
+                .push(", ")
+                .bind(ParticipantRole::Member.as_str().to_owned())
+                .push(", ")
+                .bind(role.sender_type().as_str().to_owned())
+                .push(", ")
+                .bind(now)
+                .push(")");
+        }
+        sql.push(" ON CONFLICT (channel_id, user_id) DO UPDATE SET left_at = NULL");
+        sql.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts message rows, many per statement.
+pub(super) async fn insert_messages(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[MessageRow<'_>],
+    now: i64,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new(
+            "INSERT INTO messages (id, channel_id, tenant_id, seq, sender_id, sender_type, content, \
+             metadata, client_message_id, created_at, change_seq, internal) VALUES ",
+        );
+        for (i, row) in chunk.iter().enumerate() {
+            let posting = &row.posting;
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(row.id.clone())
+                .push(", ")
+                .bind(row.channel.id().to_string())
+                .push(", ")
+                .bind(row.channel.tenant_id().to_string())
+                .push(", ")
+                .bind(row.seq)
+                .push(", ")
+                .bind(row.sender.to_string())
+                .push(", ")
+                .bind(posting.sender_type.as_str().to_owned())
+                .push(", ")
+                .bind(posting.content.to_owned())
+                .push(", ")
+                .bind(posting.metadata.as_ref().map(|m| m.to_string()))
+                .push(", ")
+                .bind(posting.client_message_id.map(str::to_owned))
+                .push(", ")
+                .bind(now)
+                .push(", ")
+                .bind(row.change)
+                .push(", ")
+                .bind(audience::stored(posting.audience))
+                .push(")");
+        }
+        sql.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// [`upsert_read_marker`] for many (channel, user, seq) at once, each pair given once.
+pub(super) async fn upsert_read_markers(
+    tx: &mut Transaction<'static, Any>,
+    markers: &[(ChannelId, UserId, i64)],
+    now: i64,
+) -> StoreResult<()> {
+    for chunk in markers.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new(
+            "INSERT INTO read_markers (channel_id, user_id, last_read_seq, last_read_at) VALUES ",
+        );
+        for (i, (channel, user, seq)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(channel.to_string())
+                .push(", ")
+                .bind(user.to_string())
+                .push(", ")
+                .bind(*seq)
+                .push(", ")
+                .bind(now)
+                .push(")");
+        }
+        sql.push(MARKER_FORWARD_ONLY);
+        sql.execute(&mut **tx).await?;
+    }
     Ok(())
 }

@@ -15,6 +15,8 @@
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
 //! - `gateway`: Socket.IO `/chat`: handshake, events, broadcasts, expiry, isolation, fan-out.
+//! - `group_commit`: sends batched per transaction land once, in order, idempotent, a
+//!   refused one failing alone; sync equals the database after a storm.
 //! - `interop`: npm's socket.io-client against the gateway.
 //! - `socket`: the tests' Socket.IO client (tokio-tungstenite and the protocol's codec).
 //! - `openapi`: the document lists exactly the contract's routes, and each is served.
@@ -27,6 +29,7 @@ mod canned;
 mod cross_tenant;
 mod cross_tenant_events;
 mod gateway;
+mod group_commit;
 mod hardening;
 mod interop;
 mod migrations;
