@@ -2,8 +2,11 @@
 //! SQLite file and, unless `--no-activity`, `switchboard-activity` (acme's demo users posting
 //! and opening tickets every few seconds, so live updates and notifications show), then runs
 //! Switchboard against it with the sign-in screen prefilled for `admin@acme.test`. Without a
-//! display, the window opens on a virtual one (Xvfb) and the command says how to look at it.
+//! display, the window opens on a virtual one (Xvfb), and `cargo xtask demo --screenshot
+//! FILE` (from another terminal) saves a PNG of it.
 //! When the app exits, or on Ctrl-C or SIGTERM, the generator and the platform stop too.
+
+mod screenshot;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -85,7 +88,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let activity = match args {
         [] => true,
         [flag] if flag == "--no-activity" => false,
-        _ => bail!("usage: cargo xtask demo [--no-activity]"),
+        [flag, file] if flag == "--screenshot" => return screenshot::take(Path::new(file)),
+        _ => bail!("usage: cargo xtask demo [--no-activity] | cargo xtask demo --screenshot FILE"),
     };
     prerequisites::ensure(Purpose::Demo)?;
     ui::build()?;
@@ -174,6 +178,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 
     let app = bin.join("switchboard");
+    // Where the virtual display is, for `--screenshot`; gone when the demo stops.
+    let display_file = root.join(screenshot::DISPLAY_FILE);
+    let mut _display_record = None;
     let mut app_command = if std::env::var_os("DISPLAY").is_some()
         || std::env::var_os("WAYLAND_DISPLAY").is_some()
     {
@@ -182,11 +189,16 @@ pub fn run(args: &[String]) -> Result<()> {
     } else {
         let display = free_display_number();
         let auth_file = root.join("target/xvfb-demo.auth");
+        std::fs::write(
+            &display_file,
+            format!(":{display}\n{}\n", auth_file.display()),
+        )
+        .with_context(|| format!("cannot write {}", display_file.display()))?;
+        _display_record = Some(RemovedOnDrop(display_file.clone()));
         println!(
             "==> no display here: running Switchboard on the virtual display :{display} (Xvfb)\n    \
-             see it with `XAUTHORITY={} DISPLAY=:{display} import -window root switchboard.png`; \
-             stop with Ctrl-C",
-            auth_file.display()
+             see it with `cargo xtask demo --screenshot switchboard.png` from another terminal \
+             (a PNG of the screen); stop with Ctrl-C"
         );
         let mut xvfb = command("xvfb-run");
         xvfb.args(["--server-num", &display.to_string()])
@@ -222,6 +234,15 @@ pub fn run(args: &[String]) -> Result<()> {
             bail!("the platform stopped ({status}); see target/demo/platform.log");
         }
         std::thread::sleep(POLL);
+    }
+}
+
+/// A file removed when the demo stops.
+struct RemovedOnDrop(std::path::PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 

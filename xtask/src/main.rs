@@ -33,6 +33,8 @@ commands:
             posting and opening tickets every few seconds (not with --no-activity),
             and Switchboard against it, its sign-in screen prefilled for admin@acme.test
             (under Xvfb when there is no display); Ctrl-C stops everything
+  demo --screenshot FILE
+            save a PNG of the running demo's virtual display
   services  start PostgreSQL and Redis for the tests and print their URLs
   test      run every check and test (layout, fmt, clippy, unit, integration, end-to-end)
   layout    check the layout rules alone: no file over 600 lines, no import circle

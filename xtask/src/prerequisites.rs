@@ -27,8 +27,9 @@ const BUILD_PACKAGES: &[&str] = &[
     "libdbus-1-dev",
 ];
 
-/// Packages to run the app without a display and with real notifications.
-const RUN_PACKAGES: &[&str] = &["xvfb", "xauth", "dbus", "dbus-x11", "dunst"];
+/// Packages to run the app without a display and with real notifications; x11-apps's `xwd`
+/// takes the demo's screenshots (`cargo xtask demo --screenshot FILE`).
+const RUN_PACKAGES: &[&str] = &["xvfb", "xauth", "dbus", "dbus-x11", "dunst", "x11-apps"];
 
 /// Packages only the tests need: the WebDriver of WebKitGTK, and the servers the platform
 /// server's tests talk to (started by `services`).
