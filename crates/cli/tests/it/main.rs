@@ -5,10 +5,12 @@
 //! - `outbox`: 500 messages written offline arrive exactly once, in order, after a restart.
 //! - `notes`: `send --internal` posts a note (offline too) the customer never reads; `show`
 //!   marks notes and `queue`/`show`/`search` name tickets by `#number`.
+//! - `killed`: the CLI killed -9 mid-delivery; the next run delivers every message once.
 //! - `offline`: with the server stopped, the CLI lists, shows and searches from the cache.
 //! - `canned`: `canned add|list|edit|rm`, a taken short code named, offline list and search.
 
 mod canned;
+mod killed;
 mod notes;
 mod offline;
 mod outbox;

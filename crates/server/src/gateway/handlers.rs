@@ -26,8 +26,9 @@ use crate::error::ApiError;
 use crate::rooms;
 
 /// Registers the event handlers of a socket that passed the handshake (the gateway's connect
-/// middleware calls it, before CONNECT is answered): one handler per entry of `protocol::client_events`: the match is exhaustive, so an event
-/// added there without a handler here does not compile.
+/// middleware calls it, before CONNECT is answered), one per entry of
+/// `protocol::client_events`: the match is exhaustive, so an event added there without a
+/// handler here does not compile.
 pub fn register<A: Adapter>(socket: &SocketRef<A>) {
     for &event in ClientEvent::ALL {
         let name = event.name();
