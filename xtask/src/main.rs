@@ -9,6 +9,8 @@
 //!   end-to-end.
 //! - `layout`: the layout rules alone (file length, import circles).
 //! - `bench`: the benchmarks, writing their results files.
+//! - `soak [--minutes N]`: the long reliability runs (the PostgreSQL crash suite, then idle
+//!   sockets with traffic and memory growth).
 
 mod bench;
 mod demo;
@@ -16,6 +18,7 @@ mod layout;
 mod prerequisites;
 mod services;
 mod shell;
+mod soak;
 mod test;
 mod ui;
 
@@ -41,6 +44,12 @@ commands:
   bench     run the benchmarks (release builds) and write their results files
             (`bench queue|sockets|sync|search|console` for one; arguments after the name
             go to it)
+  soak [--minutes N]
+            the long reliability runs: the crash suite on PostgreSQL (10,000 sends,
+            three kill -9), then the release server with 1,000 idle sockets and
+            5 msg/s for N minutes (default 10); disconnects, errors, missing
+            deliveries and memory growth (≤ 5 % passes) in
+            crates/server/benches/results/soak.md
 ";
 
 fn main() -> ExitCode {
@@ -53,6 +62,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("layout") => layout::check(),
         Some("bench") => bench::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
