@@ -412,8 +412,12 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
         let before = before.clone();
         let changed_at = changed_at.clone();
         let ids: Vec<ChannelId> = props.queue.rows.iter().map(|c| c.id).collect();
-        use_effect_with(ids, move |ids| {
-            if !before.borrow().is_empty() {
+        // The agent's own filtering is no surprise: only changes the view did not ask for
+        // count (live updates, a settling order).
+        let last_view = use_mut_ref(|| None::<QueueView>);
+        use_effect_with((ids, state.view.clone()), move |(ids, view)| {
+            let asked = last_view.replace(Some(view.clone())).as_ref() != Some(view);
+            if !before.borrow().is_empty() && !asked {
                 *changed_at.borrow_mut() = Some(js_sys::Date::now());
             }
             *before.borrow_mut() = ids.clone();
