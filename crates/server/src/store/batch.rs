@@ -195,9 +195,13 @@ fn decide(jobs: &[Job], of_job: &[usize], mut facts: Facts, first: i64) -> Vec<D
             _ => audience == Audience::Everyone,
         };
         if join {
-            facts
+            // Joining again keeps a former participant's role (the insert only clears
+            // `left_at`), so a later send of the batch meets that role, as it would alone.
+            let role = facts
                 .membership
-                .insert((user, job.channel), (ParticipantRole::Member, true));
+                .get(&(user, job.channel))
+                .map_or(ParticipantRole::Member, |(role, _)| *role);
+            facts.membership.insert((user, job.channel), (role, true));
         }
         if let Some(client_id) = client_id {
             in_batch.insert((job.channel, user, client_id), index);
