@@ -377,21 +377,33 @@ async fn take_seqs(
 ) -> StoreResult<Vec<i64>> {
     let channels = distinct(writes.iter().map(|w| w.1.channel));
     let mut next: HashMap<ChannelId, i64> = HashMap::with_capacity(channels.len());
-    for channel in channels {
-        let mine = writes.iter().filter(|w| w.1.channel == channel);
-        let count = mine.clone().count() as i64;
-        let change = mine.map(|w| w.2).max().unwrap_or_default();
-        let mut sql = Sql::new("UPDATE channels SET last_seq = last_seq + ");
-        sql.bind(count)
-            .push(", updated_at = ")
-            .bind(now)
-            .push(", change_seq = ")
-            .bind(change)
-            .push(" WHERE id = ")
-            .bind(channel.to_string())
-            .push(" RETURNING last_seq");
-        let last: i64 = sql.fetch_one(&mut **tx).await?.try_get("last_seq")?;
-        next.insert(channel, last - count + 1);
+    let mut counts: HashMap<ChannelId, i64> = HashMap::with_capacity(channels.len());
+    // One statement per hundred channels: `UPDATE … FROM (VALUES …)`, which SQLite (whose
+    // VALUES columns are `column1…`, as PostgreSQL's) and PostgreSQL both take.
+    for chunk in channels.chunks(100) {
+        let mut sql =
+            Sql::new("UPDATE channels SET last_seq = last_seq + v.column2, updated_at = ");
+        sql.bind(now).push(", change_seq = v.column3 FROM (VALUES ");
+        for (i, channel) in chunk.iter().enumerate() {
+            let mine = writes.iter().filter(|w| w.1.channel == *channel);
+            let count = mine.clone().count() as i64;
+            let change = mine.map(|w| w.2).max().unwrap_or_default();
+            counts.insert(*channel, count);
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(channel.to_string())
+                .push(", ")
+                .bind(count)
+                .push(", ")
+                .bind(change)
+                .push(")");
+        }
+        sql.push(") AS v WHERE channels.id = v.column1 RETURNING id, last_seq");
+        for row in sql.fetch_all(&mut **tx).await? {
+            let channel: ChannelId = parse_col(&row, "id")?;
+            let last: i64 = row.try_get("last_seq")?;
+            let count = counts.get(&channel).copied().unwrap_or_default();
+            next.insert(channel, last - count + 1);
+        }
     }
     let mut seqs = Vec::with_capacity(writes.len());
     for write in writes {
