@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use crate::enums::Role;
 use crate::ids::{CannedResponseId, TenantId, UserId};
 
 wire_enum!(
@@ -17,6 +18,19 @@ wire_enum!(
         Personal = "PERSONAL",
     }
 );
+
+impl CannedScope {
+    /// Whether `role` may save, edit and delete canned responses of this scope: the
+    /// tenant's are its admins' to manage, an agent's own are every agent's (whose they are
+    /// is checked apart). The platform enforces this; the console only offers what it allows.
+    pub fn managed_by(self, role: Role) -> bool {
+        role.is_agent()
+            && match self {
+                Self::Tenant => matches!(role, Role::OrgAdmin | Role::SuperAdmin),
+                Self::Personal => true,
+            }
+    }
+}
 
 /// The longest short code, in characters (`[a-z0-9_-]`).
 pub const SHORT_CODE_MAX_CHARS: usize = 32;

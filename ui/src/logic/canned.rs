@@ -7,7 +7,7 @@
 //! without the agent having seen it. A filled-in value is never read as a template again.
 
 use protocol::canned::{CannedResponse, CannedScope};
-use protocol::{Role, Viewer};
+use protocol::Viewer;
 
 /// The variables a canned response may hold (PLATFORM.md, "Agent workflow").
 pub const VARIABLES: [&str; 6] = [
@@ -168,29 +168,19 @@ pub fn fill(template: &str, variables: &Variables) -> Filled {
     }
 }
 
-/// Whether `viewer` manages the tenant's canned responses: its admins (the platform's
-/// rule, PLATFORM.md; it checks again).
-pub fn manages_tenant_ones(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::OrgAdmin | Role::SuperAdmin)
-}
-
 /// The scopes `viewer` may create canned responses in, the default first: the tenant's
 /// for its admins, everyone's own for every agent, none for anyone else.
 pub fn scopes_offered(viewer: &Viewer) -> Vec<CannedScope> {
-    match (viewer.role.is_agent(), manages_tenant_ones(viewer)) {
-        (false, _) => vec![],
-        (true, false) => vec![CannedScope::Personal],
-        (true, true) => vec![CannedScope::Personal, CannedScope::Tenant],
-    }
+    [CannedScope::Personal, CannedScope::Tenant]
+        .into_iter()
+        .filter(|scope| scope.managed_by(viewer.role))
+        .collect()
 }
 
 /// Whether `viewer` may edit or delete `response`: the tenant's for its admins, one's own.
 pub fn may_change(viewer: &Viewer, response: &CannedResponse) -> bool {
-    viewer.role.is_agent()
-        && match response.scope {
-            CannedScope::Tenant => manages_tenant_ones(viewer),
-            CannedScope::Personal => response.owner_id == Some(viewer.user),
-        }
+    response.scope.managed_by(viewer.role)
+        && (response.scope == CannedScope::Tenant || response.owner_id == Some(viewer.user))
 }
 
 /// The picker's query when the composer's text is a `/` command: `/` at the very start,
@@ -233,7 +223,7 @@ pub fn matching<'a>(all: &'a [CannedResponse], query: &str) -> Vec<&'a CannedRes
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use protocol::{CannedResponseId, TenantId, UserId};
+    use protocol::{CannedResponseId, Role, TenantId, UserId};
     use uuid::Uuid;
 
     use super::*;

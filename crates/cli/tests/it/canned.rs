@@ -2,24 +2,14 @@
 //! platform, a taken short code refused with the field named, the list and `search`
 //! answering from the cache with the platform down, and a change offline exiting 3.
 
-use crate::support::{cli, Home, Platform};
+use crate::support::{cli, cli_login, Home, Platform};
 
 #[tokio::test]
 async fn canned_round_trip_with_a_taken_code_and_offline_search() {
     let mut platform = Platform::start().await;
     let home = Home::new();
     let base = platform.base.clone();
-    let login = [
-        "login",
-        "--server",
-        &base,
-        "--email",
-        "admin@acme.test",
-        "--password",
-        "switchboard",
-    ];
-    let (code, stdout, stderr) = cli(&home, &login).await;
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    cli_login(&home, &base, "admin@acme.test").await;
 
     let add = |code: &'static str, title: &'static str| {
         [

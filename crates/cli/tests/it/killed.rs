@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use engine::cache::outbox::OutboxState;
 use sqlx::Row;
 
-use crate::support::{cli, cli_path, Home, Platform};
+use crate::support::{cli, cli_command, queued_offline, Home, Platform};
 
 const QUEUED: usize = 500;
 /// Delivered before the kill: enough to be well inside the delivery.
@@ -26,29 +26,16 @@ async fn delivered(database: &sqlx::AnyPool) -> i64 {
 async fn a_cli_killed_mid_delivery_loses_and_duplicates_nothing() {
     let mut platform = Platform::start().await;
     let home = Home::new();
-    let engine = home
-        .signed_in("default", &platform, "alice@acme.test")
-        .await;
-    engine.sync().await.expect("the first sync");
-    let channel = engine.queue(Default::default()).await.expect("the queue")[0].id;
-
-    platform.stop().await;
-    for n in 0..QUEUED {
-        let sent = engine
-            .send(channel, &format!("killed note {n:04}"))
-            .await
-            .expect("queued");
-        assert_eq!(sent.item.state, OutboxState::Queued, "{sent:?}");
-    }
+    let (engine, channel) = queued_offline(&mut platform, &home, QUEUED, |n| {
+        format!("killed note {n:04}")
+    })
+    .await;
     drop(engine);
     platform.restart().await;
     let database = platform.database().await;
 
     // Deliver in a process of its own, and kill it -9 once part of it has landed.
-    let mut run = tokio::process::Command::new(cli_path())
-        .args(["--no-keyring", "sync"])
-        .env("SWITCHBOARD_HOME", home.path())
-        .env_remove("SWITCHBOARD_PROFILE")
+    let mut run = cli_command(&home, &["sync"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)

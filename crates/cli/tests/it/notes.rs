@@ -5,24 +5,14 @@ use reqwest::Method;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::support::{cli, Home, Platform};
+use crate::support::{cli, cli_login, Home, Platform};
 
 #[tokio::test]
 async fn send_internal_posts_a_note_that_show_marks_and_the_customer_never_reads() {
     let mut platform = Platform::start().await;
     let home = Home::new();
     let base = platform.base.clone();
-    let login = [
-        "login",
-        "--server",
-        &base,
-        "--email",
-        "admin@acme.test",
-        "--password",
-        "switchboard",
-    ];
-    let (code, stdout, stderr) = cli(&home, &login).await;
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    cli_login(&home, &base, "admin@acme.test").await;
 
     let alice = platform.token("alice@acme.test").await;
     let ticket = platform

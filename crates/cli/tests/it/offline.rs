@@ -4,27 +4,14 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{cli, Home, Platform};
+use crate::support::{cli, cli_login, Home, Platform};
 
 #[tokio::test]
 async fn with_the_platform_down_the_cli_lists_shows_and_searches_the_cache() {
     let mut platform = Platform::start().await;
     let home = Home::new();
     let base = platform.base.clone();
-    let (code, stdout, stderr) = cli(
-        &home,
-        &[
-            "login",
-            "--server",
-            &base,
-            "--email",
-            "alice@acme.test",
-            "--password",
-            "switchboard",
-        ],
-    )
-    .await;
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    let stdout = cli_login(&home, &base, "alice@acme.test").await;
     assert!(stdout.contains("signed in"), "{stdout}");
 
     let alice = platform.token("alice@acme.test").await;

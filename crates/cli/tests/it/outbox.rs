@@ -7,27 +7,16 @@ use std::collections::BTreeSet;
 use engine::cache::outbox::OutboxState;
 use sqlx::Row;
 
-use crate::support::{cli, Home, Platform};
+use crate::support::{cli, queued_offline, Home, Platform};
 
 #[tokio::test]
 async fn five_hundred_messages_written_offline_arrive_once_and_in_order_after_a_restart() {
     let mut platform = Platform::start().await;
     let home = Home::new();
-    let engine = home
-        .signed_in("default", &platform, "alice@acme.test")
-        .await;
-    engine.sync().await.expect("the first sync");
-    let channel = engine.queue(Default::default()).await.expect("the queue")[0].id;
-
-    platform.stop().await;
-    for n in 0..500 {
-        let sent = engine
-            .send(channel, &format!("offline note {n:03}"))
-            .await
-            .expect("queued");
-        assert_eq!(sent.item.state, OutboxState::Queued, "{sent:?}");
-        assert!(sent.message.is_none());
-    }
+    let (engine, channel) = queued_offline(&mut platform, &home, 500, |n| {
+        format!("offline note {n:03}")
+    })
+    .await;
     let queued = engine.outbox().await.expect("the outbox");
     assert_eq!(
         queued

@@ -6,7 +6,7 @@ use protocol::canned::{
     CannedResponse, CannedResponseQuery, CannedScope, CreateCannedResponseRequest,
     UpdateCannedResponseRequest,
 };
-use protocol::{CannedResponseId, FieldError, Role};
+use protocol::{CannedResponseId, FieldError};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -28,11 +28,6 @@ fn agents_only(actor: &Actor) -> StoreResult<()> {
     } else {
         Err(StoreError::Forbidden("canned responses are for agents"))
     }
-}
-
-/// Whether the actor manages the tenant's canned responses.
-fn manages_tenant_ones(actor: &Actor) -> bool {
-    matches!(actor.role(), Role::OrgAdmin | Role::SuperAdmin)
 }
 
 /// Appends `(…)`: the rows of `canned_responses cr` the actor may use: its tenant's, and its
@@ -127,7 +122,7 @@ async fn usable(
 
 /// 403 unless the actor may change `response` (the tenant's: admins; its own: itself).
 fn may_change(actor: &Actor, response: &CannedResponse) -> StoreResult<()> {
-    if response.scope == CannedScope::Tenant && !manages_tenant_ones(actor) {
+    if !response.scope.managed_by(actor.role()) {
         return Err(StoreError::Forbidden(
             "only the tenant's admins change its canned responses",
         ));
@@ -216,7 +211,7 @@ impl Store {
                 "sign in to a tenant to save canned responses there",
             )]));
         };
-        if new.scope == CannedScope::Tenant && !manages_tenant_ones(actor) {
+        if !new.scope.managed_by(actor.role()) {
             return Err(StoreError::Forbidden(
                 "only the tenant's admins save canned responses for the tenant",
             ));
