@@ -12,6 +12,9 @@
 //! - [`enums`]: channel, ticket, sender and participant enums.
 //! - [`audience`]: who may read a message (agents only, or everyone).
 //! - [`canned`]: canned responses (saved replies) and their rules.
+//! - [`sla`]: SLA policies, a ticket's due times and breaches, the queue's `?sla=` filter.
+//! - [`sla_clock`]: the SLA clock the server and the console share: business-hours
+//!   arithmetic and a ticket's clocks as events over a state.
 //! - [`roles`]: roles, permissions, visibility, and which role may do which action.
 //! - [`action`]: the one vocabulary of actions on a channel (IPC, outbox, wire), and the
 //!   permission keys each needs.
@@ -51,6 +54,8 @@ pub mod model;
 pub mod rest;
 pub mod roles;
 pub mod secret;
+pub mod sla;
+pub mod sla_clock;
 pub mod socketio;
 pub mod tenant_choice;
 pub mod validate;
@@ -67,5 +72,10 @@ pub use ids::{CannedResponseId, ChannelId, MessageId, TenantId, TicketId, UserId
 pub use model::{Channel, Message, Participant, Tenant, TenantMembership, Ticket, UserSummary};
 pub use roles::{ChatAction, Permission, Visibility, VisibilityScope};
 pub use secret::Secret;
+pub use sla::{
+    BusinessDay, BusinessHours, PutSlaPolicyRequest, SlaBreach, SlaFilter, SlaKind, SlaPolicy,
+    TicketSla,
+};
+pub use sla_clock::{Calendar, SlaEvent, SlaState};
 pub use tenant_choice::TenantChoice;
 pub use viewer::Viewer;

@@ -15,7 +15,8 @@ use protocol::rest::{
     UpdateTicketRequest,
 };
 use protocol::{
-    Channel, ErrorBody, Message, Participant, Tenant, TenantMembership, Ticket, UserSummary,
+    Channel, ErrorBody, Message, Participant, PutSlaPolicyRequest, SlaPolicy, Tenant,
+    TenantMembership, Ticket, TicketSla, UserSummary,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -119,6 +120,10 @@ round_trips! {
     error_event: ErrorEvent = "events/error.json";
     connect_error: ConnectErrorData = "events/connect_error.json";
     handshake_auth: HandshakeAuth = "events/handshake_auth.json";
+    sla_policy: SlaPolicy = "model/sla_policy.json";
+    sla_policy_around_the_clock: SlaPolicy = "model/sla_policy_around_the_clock.json";
+    ticket_sla: TicketSla = "model/ticket_sla.json";
+    put_sla_policy_request: PutSlaPolicyRequest = "rest/put_sla_policy_request.json";
 }
 
 #[test]

@@ -6,6 +6,9 @@
 //! - `enums`: every enum's wire names, both ways.
 //! - `roles`: the role table of PLATFORM.md, row by row.
 //! - `validation`: the input rules (lengths, ranges, required fields).
+//! - `sla`: SLA policies and a ticket's `sla` on the wire, and the rules a policy follows.
+//! - `sla_clock`: the SLA clock: business-hours arithmetic (daylight-saving changes
+//!   included, and a property against itself) and the table of event sequences.
 //! - `actions`: each channel action's permission keys, and its IPC and outbox shapes.
 //! - `viewer`: what a signed-in user sees and is offered.
 //! - `tenant_choice`: the tenants a login offers, written and read back.
@@ -22,6 +25,8 @@ mod near;
 mod props_codec;
 mod props_decoders;
 mod roles;
+mod sla;
+mod sla_clock;
 mod strategies;
 mod tenant_choice;
 mod validation;
