@@ -276,10 +276,12 @@ pub(super) async fn apply(
     }
     insert_messages(&mut tx, &rows, now).await?;
     let mut markers: Vec<(ChannelId, UserId, i64)> = Vec::new();
-    for row in rows
-        .iter()
-        .filter(|r| r.posting.sender_type != protocol::SenderType::System)
-    {
+    // A note does not move its author's read marker, which customers see: their own
+    // messages never count unread to them anyway.
+    for row in rows.iter().filter(|r| {
+        r.posting.sender_type != protocol::SenderType::System
+            && r.posting.audience == Audience::Everyone
+    }) {
         let key = (row.channel.id(), row.sender);
         match markers.iter_mut().find(|m| (m.0, m.1) == key) {
             Some(marker) => marker.2 = marker.2.max(row.seq),

@@ -104,8 +104,12 @@ impl Store {
         let mut tx = self.begin().await?;
         let change = next_change(&mut tx).await?;
         let visible = load_visible(&mut tx, actor, channel).await?;
-        let mut sql = Sql::new("SELECT last_seq FROM channels WHERE id = ");
+        // The newest message the actor may read: a customer's marker never lands on a note.
+        let mut sql = Sql::new(
+            "SELECT COALESCE(MAX(m.seq), 0) AS last_seq FROM messages m WHERE m.channel_id = ",
+        );
         sql.bind(channel.to_string());
+        super::audience::push_reaches(&mut sql, actor.audience(), "m");
         let last_seq: i64 = sql.fetch_one(&mut *tx).await?.try_get("last_seq")?;
         upsert_read_marker(&mut tx, &visible, actor, seq.min(last_seq), now_micros()).await?;
         // The caller's unread count changed: let its other devices' sync see the channel.

@@ -148,7 +148,8 @@ impl Store {
         } else {
             None
         };
-        self.attach_participants(&mut channels).await?;
+        self.attach_participants(&mut channels, actor.audience())
+            .await?;
         Ok((channels, next))
     }
 
@@ -196,7 +197,7 @@ impl Store {
             .iter()
             .map(rows::channel)
             .collect::<StoreResult<Vec<_>>>()?;
-        self.attach_participants(&mut channels).await?;
+        self.attach_participants(&mut channels, reader).await?;
         Ok(channels)
     }
 
@@ -225,7 +226,8 @@ impl Store {
             channel.last_message = None;
             channel.unread_count = 0;
         }
-        self.attach_participants(&mut channels).await?;
+        self.attach_participants(&mut channels, actor.audience())
+            .await?;
         Ok(channels)
     }
 
@@ -263,14 +265,20 @@ impl Store {
         Ok((tenant, members.into_iter().flatten().collect()))
     }
 
-    /// Fills in the current participants of `channels`, in one query.
-    async fn attach_participants(&self, channels: &mut [Channel]) -> StoreResult<()> {
+    /// Fills in the current participants of `channels`, in one query, their read markers as
+    /// a reader of `reader`'s audience may be told them.
+    async fn attach_participants(
+        &self,
+        channels: &mut [Channel],
+        reader: Audience,
+    ) -> StoreResult<()> {
         if channels.is_empty() {
             return Ok(());
         }
         let mut sql = Sql::new("SELECT ");
-        sql.push(PARTICIPANT_COLUMNS)
-            .push(PARTICIPANT_JOINS)
+        sql.push(PARTICIPANT_COLUMNS);
+        push_read_seq(&mut sql, reader);
+        sql.push(PARTICIPANT_JOINS)
             .push(" WHERE p.left_at IS NULL AND p.channel_id IN ")
             .bind_list(channels.iter().map(|c| c.id.to_string()))
             .push(" ORDER BY p.joined_at, p.user_id");
@@ -283,4 +291,21 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Appends `, … AS last_read_seq`: a participant's read marker, as a reader of `reader`'s
+/// audience may be told it: the last message at or before the marker that the reader may
+/// receive, so an agent who read an internal note does not show a customer that there is
+/// one.
+fn push_read_seq(sql: &mut Sql, reader: Audience) {
+    if Audience::ALL.iter().all(|a| a.reaches(reader)) {
+        sql.push(", COALESCE(rm.last_read_seq, 0) AS last_read_seq");
+        return;
+    }
+    sql.push(
+        ", COALESCE((SELECT MAX(rs.seq) FROM messages rs WHERE rs.channel_id = p.channel_id \
+         AND rs.seq <= rm.last_read_seq",
+    );
+    audience::push_reaches(sql, reader, "rs");
+    sql.push("), 0) AS last_read_seq");
 }

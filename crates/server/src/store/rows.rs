@@ -41,10 +41,10 @@ pub const UNREAD_COLUMN: &str = ", (SELECT COUNT(*) FROM messages um WHERE um.ch
     AND um.seq > COALESCE(me.last_read_seq, 0) AND um.sender_id <> ";
 
 /// The columns of a participant with its user and read marker, over `participants p`,
-/// `users u`, `channels c`, `read_markers rm`.
+/// `users u`, `channels c`, `read_markers rm`; its `last_read_seq` is pushed after them
+/// (see `queue::push_read_seq`), as the reader may be told it.
 pub const PARTICIPANT_COLUMNS: &str = "p.channel_id, p.user_id, p.role, p.user_type, \
-    p.joined_at, rm.last_read_at, COALESCE(rm.last_read_seq, 0) AS last_read_seq, \
-    p.notifications_enabled, \
+    p.joined_at, rm.last_read_at, p.notifications_enabled, \
     u.id AS u_id, u.email AS u_email, u.name AS u_name, \
     CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' ELSE (SELECT put.role FROM user_tenants put \
         WHERE put.user_id = u.id AND put.tenant_id = c.tenant_id) END AS u_role";

@@ -14,6 +14,7 @@
 //! - `canned`: canned responses: permissions, uniqueness, the change signal.
 //! - `migrations`: a migration over data already there (ticket numbers).
 //! - `notes`: internal notes reach agents only; ticket numbers count per tenant.
+//! - `note_leaks`: the leak suite, each non-agent role × each REST endpoint and server event.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
 //! - `gateway`: Socket.IO `/chat`: handshake, events, broadcasts, expiry, isolation, fan-out.
@@ -36,6 +37,7 @@ mod group_commit;
 mod hardening;
 mod interop;
 mod migrations;
+mod note_leaks;
 mod notes;
 mod openapi;
 mod operator;
