@@ -1,8 +1,8 @@
 //! SLA policies and a ticket's SLA (PLATFORM.md, "Agent workflow", "SLA policies and
 //! clocks"): the wire types of `GET /api/sla-policies`, `PUT /api/sla-policies/:priority`,
 //! `Ticket.sla` and the queue's `?sla=` filter. The clock that fills a [`TicketSla`] in is
-//! [`crate::sla_clock`]; the rules a policy must follow are checked with the others in
-//! [`crate::validate`].
+//! the `sla_clock` module's; the rules a policy must follow are checked with the other
+//! requests' rules.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};

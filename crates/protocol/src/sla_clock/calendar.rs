@@ -9,9 +9,9 @@
 //! empty. Arithmetic walks day by day, never minute by minute.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
-use chrono_tz::Tz;
 use thiserror::Error;
 
+use super::hours::OpeningHours;
 use crate::error::FieldError;
 use crate::sla::{BusinessHours, SlaPolicy};
 
@@ -24,7 +24,7 @@ const WALK_DAYS_MAX: u32 = 366_000;
 const GAP_MINUTES_MAX: u32 = 3 * 24 * 60;
 
 /// Business hours that break a rule, each broken rule naming its field (`timeZone`,
-/// `days[2].weekday`), as [`crate::validate::Validate`] reports them.
+/// `days[2].weekday`), as request validation reports them.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("invalid business hours: {}", names(fields))]
 pub struct InvalidBusinessHours {
@@ -38,22 +38,6 @@ fn names(fields: &[FieldError]) -> String {
         .map(|f| format!("{} {}", f.field, f.message))
         .collect();
     names.join("; ")
-}
-
-/// An open interval of a local day, in minutes from its midnight: `start < end <= 1440`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Interval {
-    pub(crate) start: u16,
-    pub(crate) end: u16,
-}
-
-/// Business hours once read: the zone, and each ISO weekday's intervals (index 0 = Monday),
-/// sorted and disjoint. Only [`crate::validate`] makes one, so every calendar has passed
-/// the rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct OpeningHours {
-    pub(crate) zone: Tz,
-    pub(crate) week: [Vec<Interval>; 7],
 }
 
 /// When clocks run, and the arithmetic of open time.
@@ -71,7 +55,7 @@ impl Calendar {
 
     /// The calendar of `hours`, or every rule they break.
     pub fn new(hours: &BusinessHours) -> Result<Self, InvalidBusinessHours> {
-        crate::validate::opening_hours(hours)
+        super::hours::opening_hours(hours)
             .map(|hours| Self { hours: Some(hours) })
             .map_err(|fields| InvalidBusinessHours { fields })
     }

@@ -16,6 +16,7 @@
 
 mod calendar;
 mod cases;
+mod hours;
 mod state;
 
 pub use calendar::{Calendar, InvalidBusinessHours};
@@ -23,4 +24,4 @@ pub use calendar::{Calendar, InvalidBusinessHours};
 pub use cases::{cases, SlaCase};
 pub use state::{RunningClock, SlaEvent, SlaState};
 
-pub(crate) use calendar::{Interval, OpeningHours};
+pub(crate) use hours::opening_hours;
