@@ -13,6 +13,7 @@ use crate::rest::{
     UpdateTicketRequest, UserListQuery,
 };
 use crate::roles::Permission;
+use crate::sla::{PutSlaPolicyRequest, SlaPolicy};
 use crate::{Channel, Message, UserSummary};
 
 /// An HTTP method the contract uses.
@@ -75,14 +76,17 @@ impl Route {
         self.path.contains(ID)
     }
 
-    /// The path with `id` in place of `{id}`.
+    /// The path with `id` in place of `{id}` (or of `{priority}`, for an SLA policy).
     pub fn path_for(&self, id: &impl std::fmt::Display) -> String {
-        self.path.replace(ID, &id.to_string())
+        let id = id.to_string();
+        self.path.replace(ID, &id).replace(PRIORITY, &id)
     }
 }
 
 /// Where a channel id goes in a path.
 const ID: &str = "{id}";
+/// Where a ticket priority goes in a path.
+const PRIORITY: &str = "{priority}";
 
 /// An endpoint: its route, and the types it takes and answers (`()` for none).
 pub trait Endpoint {
@@ -178,6 +182,10 @@ endpoints! {
     UpdateCannedResponse: Put "/api/canned-responses/{id}", Token(Chat), body UpdateCannedResponseRequest, query () => CannedResponse;
     /// Delete a canned response.
     DeleteCannedResponse: Delete "/api/canned-responses/{id}", Token(Chat), body (), query () => ();
+    /// The SLA policies of the caller's tenant (agents).
+    ListSlaPolicies: Get "/api/sla-policies", Token(Chat), body (), query () => Vec<SlaPolicy>;
+    /// Replaces the SLA policy of one priority (ORG_ADMIN, SUPER_ADMIN).
+    PutSlaPolicy: Put "/api/sla-policies/{priority}", Token(Chat), body PutSlaPolicyRequest, query () => SlaPolicy;
     /// Whether the platform is up.
     Health: Get "/api/health", Public, body (), query () => HealthResponse;
 }

@@ -150,6 +150,10 @@ pub struct Ticket {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its SLA: the open due times and every breach (agents only; absent when the ticket
+    /// has no clock).
+    #[serde(default)]
+    pub sla: Option<crate::sla::TicketSla>,
 }
 
 /// A conversation, with what the queue shows of it.

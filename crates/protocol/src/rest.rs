@@ -163,6 +163,17 @@ impl utoipa::PartialSchema for AssigneeFilter {
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for AssigneeFilter {}
 
+wire_enum!(
+    /// The queue's `?sort=` order (lower case on the wire).
+    QueueSort {
+        /// Latest activity first (the default).
+        Latest = "latest",
+        /// Soonest SLA due time first; tickets without an open due time, and channels
+        /// without a ticket, last (agents only).
+        Due = "due",
+    }
+);
+
 /// `GET /api/chat/channels`: the queue.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +193,10 @@ pub struct ChannelListQuery {
     pub assigned_to: Option<AssigneeFilter>,
     /// Matches subjects; 1 to 200 characters (`validate::QUERY_MAX_CHARS`).
     pub q: Option<String>,
+    /// The order: `latest` activity first (the default) or `due` (agents only).
+    pub sort: Option<QueueSort>,
+    /// Only tickets whose SLA is `breached` or `due_soon` (agents only).
+    pub sla: Option<crate::sla::SlaFilter>,
     /// Page size (1..=200, default 50).
     pub limit: Option<u32>,
     /// The `X-Next-Cursor` of the previous page.

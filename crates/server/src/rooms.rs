@@ -225,6 +225,7 @@ mod tests {
                 resolution: None,
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
+                sla: None,
             }),
         }
     }

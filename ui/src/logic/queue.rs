@@ -306,6 +306,7 @@ pub(crate) mod tests {
                 resolution: None,
                 created_at: at(created),
                 updated_at: at(created),
+                sla: None,
             }),
         }
     }

@@ -53,6 +53,7 @@ fn channel(priority: TicketPriority) -> Channel {
             resolution: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            sla: None,
         }),
     }
 }

@@ -278,6 +278,7 @@ bodies! {
     UpdateTicket => s::update_ticket_request(),
     CreateCannedResponse => s::create_canned_response_request(),
     UpdateCannedResponse => s::update_canned_response_request(),
+    PutSlaPolicy => s::put_sla_policy_request(),
 }
 
 queries! {
@@ -294,6 +295,7 @@ without_input!(
     Reopen,
     Archive,
     DeleteCannedResponse,
+    ListSlaPolicies,
     Health
 );
 

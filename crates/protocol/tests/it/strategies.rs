@@ -9,11 +9,13 @@ use protocol::canned::{
     CannedResponseQuery, CannedScope, CreateCannedResponseRequest, UpdateCannedResponseRequest,
 };
 use protocol::events::{ChannelRef, ReadMarker, SendMessagePayload};
+use protocol::rest::QueueSort;
 use protocol::rest::{
     AssignRequest, AssigneeFilter, ChannelListQuery, CreateChannelRequest, EscalateRequest,
     LoginRequest, LogoutRequest, MarkReadRequest, MessagesQuery, RefreshRequest, ResolveRequest,
     SendMessageRequest, SyncQuery, UpdateTicketRequest, UserListQuery,
 };
+use protocol::sla::{BusinessDay, BusinessHours, PutSlaPolicyRequest, SlaFilter};
 use protocol::socketio::{EnginePacket, SocketPacket};
 use protocol::{
     ChannelId, ChannelStatus, ChannelType, Role, Secret, TenantId, TicketCategory, TicketPriority,
@@ -223,9 +225,22 @@ pub fn channel_list_query() -> impl Strategy<Value = ChannelListQuery> {
         option::of(text()),
         option::of(any::<u32>()),
         option::of(text()),
+        option::of(select(QueueSort::ALL)),
+        option::of(select(SlaFilter::ALL)),
     )
         .prop_map(
-            |(channel_type, status, priority, category, assigned_to, q, limit, cursor)| {
+            |(
+                channel_type,
+                status,
+                priority,
+                category,
+                assigned_to,
+                q,
+                limit,
+                cursor,
+                sort,
+                sla,
+            )| {
                 ChannelListQuery {
                     channel_type,
                     status,
@@ -233,6 +248,8 @@ pub fn channel_list_query() -> impl Strategy<Value = ChannelListQuery> {
                     category,
                     assigned_to,
                     q,
+                    sort,
+                    sla,
                     limit,
                     cursor,
                 }
@@ -352,6 +369,30 @@ pub fn update_canned_response_request() -> impl Strategy<Value = UpdateCannedRes
             content,
         },
     )
+}
+
+pub fn put_sla_policy_request() -> impl Strategy<Value = PutSlaPolicyRequest> {
+    let day = (any::<u8>(), text(), text()).prop_map(|(weekday, start, end)| BusinessDay {
+        weekday,
+        start,
+        end,
+    });
+    let hours =
+        (text(), vec(day, 0..4)).prop_map(|(time_zone, days)| BusinessHours { time_zone, days });
+    (
+        option::of(any::<u32>()),
+        option::of(any::<u32>()),
+        option::of(any::<u32>()),
+        option::of(hours),
+    )
+        .prop_map(
+            |(first, next, resolution, business_hours)| PutSlaPolicyRequest {
+                first_response_minutes: first,
+                next_response_minutes: next,
+                resolution_minutes: resolution,
+                business_hours,
+            },
+        )
 }
 
 // ---- client event payloads ----

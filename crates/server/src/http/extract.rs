@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use protocol::validate::Validate;
-use protocol::{CannedResponseId, ChannelId, FieldError};
+use protocol::{CannedResponseId, ChannelId, FieldError, TicketPriority};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -117,6 +117,28 @@ impl<S: Send + Sync> FromRequestParts<S> for CannedPath {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         path_id(parts, state, "canned response").await.map(Self)
+    }
+}
+
+/// The `{priority}` of an SLA policy's route.
+#[derive(Debug, Clone, Copy)]
+pub struct PriorityPath(pub TicketPriority);
+
+impl<S: Send + Sync> FromRequestParts<S> for PriorityPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let names = || {
+            let names: Vec<&str> = TicketPriority::ALL.iter().map(|p| p.as_str()).collect();
+            format!("must be one of {}", names.join(", "))
+        };
+        let Path(priority) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::invalid("priority", names()))?;
+        priority
+            .parse()
+            .map(Self)
+            .map_err(|_| ApiError::invalid("priority", names()))
     }
 }
 

@@ -8,6 +8,7 @@ mod channels;
 mod extract;
 mod openapi;
 mod responses;
+mod sla;
 mod sync;
 mod users;
 
@@ -92,6 +93,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::sync))
         .routes(routes!(canned::list, canned::create))
         .routes(routes!(canned::update, canned::delete))
+        .routes(routes!(sla::list))
+        .routes(routes!(sla::put))
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

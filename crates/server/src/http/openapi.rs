@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use protocol::rest::AssigneeFilter;
+use protocol::rest::{AssigneeFilter, QueueSort};
+use protocol::sla::{SlaFilter, SlaKind};
 use protocol::{
     CannedResponseId, ChannelId, ChannelStatus, ChannelType, ErrorBody, Role, TicketCategory,
     TicketPriority,
@@ -36,6 +37,9 @@ use utoipa::{Modify, OpenApi};
         Role,
         TicketCategory,
         TicketPriority,
+        QueueSort,
+        SlaFilter,
+        SlaKind,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -43,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "The caller and the users of their tenant"),
         (name = "chat", description = "The queue, channels, messages and ticket actions"),
         (name = "canned", description = "Canned responses: saved replies for agents"),
+        (name = "sla", description = "SLA policies: due times per priority, in business hours"),
         (name = "platform", description = "Health"),
     )
 )]

@@ -13,6 +13,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use tokio::sync::oneshot;
 
 use super::messages::{NewMessage, Recipients, SendOutcome};
+use super::sla::{self, ClockChange};
 use super::sql::Sql;
 use super::users::summary_from_row;
 use super::visibility::{load_visible_many, VisibleChannel};
@@ -275,6 +276,17 @@ pub(super) async fn apply(
         });
     }
     insert_messages(&mut tx, &rows, now).await?;
+    // Replies and customer messages move the clocks of tickets, in this transaction.
+    let at = to_time(now)?;
+    let clock_changes: Vec<ClockChange> = rows
+        .iter()
+        .filter(|row| row.channel.has_ticket())
+        .filter_map(|row| {
+            sla::reply_event(row.posting.sender_type, row.posting.audience)
+                .map(|event| ClockChange::event(row.channel.id(), event, at))
+        })
+        .collect();
+    sla::advance(&mut tx, &clock_changes).await?;
     let mut markers: Vec<(ChannelId, UserId, i64)> = Vec::new();
     // A note does not move its author's read marker, which customers see: their own
     // messages never count unread to them anyway.

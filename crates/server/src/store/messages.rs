@@ -8,6 +8,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::message_reads::readable_messages;
 use super::rows;
+use super::sla::{self, ClockChange};
 use super::sql::Sql;
 use super::users::is_unique_violation;
 use super::visibility::load_visible;
@@ -243,7 +244,12 @@ pub(super) async fn post(
         client_message_id: new.client_message_id.as_deref(),
         audience,
     };
+    let event = sla::reply_event(posting.sender_type, posting.audience);
     let message = insert_message(tx, &visible, actor, posting, change).await?;
+    if let Some(event) = event.filter(|_| visible.has_ticket()) {
+        let change = ClockChange::event(channel, event, message.created_at);
+        sla::advance(tx, &[change]).await?;
+    }
     Ok(SendOutcome {
         message,
         created: true,

@@ -3,9 +3,13 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use protocol::rest::{AssigneeFilter, ChannelListQuery};
+use chrono::{DateTime, TimeDelta, Utc};
+use protocol::rest::{AssigneeFilter, ChannelListQuery, QueueSort};
+use protocol::sla::{SlaFilter, DUE_SOON_MINUTES};
 use protocol::validate::PAGE_DEFAULT;
 use protocol::{Audience, Channel, ChannelId, FieldError, TenantId, UserId};
+
+use sqlx::Row;
 
 use super::audience;
 use super::rows::{
@@ -63,6 +67,12 @@ fn select_channels_where(actor: &Actor, reader: Audience) -> Sql {
     let user = actor.user_id().to_string();
     let mut sql = Sql::new("SELECT ");
     sql.push(CHANNEL_COLUMNS)
+        // A ticket's SLA is the agents' business.
+        .push(if Audience::Agents.reaches(reader) {
+            ", t.sla AS t_sla, t.sla_next_due AS t_next_due"
+        } else {
+            ", CAST(NULL AS TEXT) AS t_sla, t.sla_next_due AS t_next_due"
+        })
         .push(UNREAD_COLUMN)
         .bind(user.clone());
     audience::push_reaches(&mut sql, reader, "um")
@@ -82,8 +92,17 @@ impl Store {
         query: &ChannelListQuery,
     ) -> StoreResult<(Vec<Channel>, Option<String>)> {
         let limit = i64::from(query.limit.unwrap_or(PAGE_DEFAULT));
+        let by_due = query.sort == Some(QueueSort::Due);
+        if (by_due || query.sla.is_some()) && !actor.role().is_agent() {
+            return Err(StoreError::Forbidden(
+                "sorting and filtering by SLA is for agents",
+            ));
+        }
         let mut sql = select_channels(actor);
         sql.push("1 = 1");
+        if let Some(filter) = query.sla {
+            push_sla_filter(&mut sql, filter, Utc::now());
+        }
         if let Some(channel_type) = query.channel_type {
             sql.push(" AND c.type = ")
                 .bind(channel_type.as_str().to_owned());
@@ -122,6 +141,9 @@ impl Store {
             sql.push(" AND LOWER(COALESCE(c.subject, '')) LIKE ")
                 .bind(pattern)
                 .push(" ESCAPE '\\'");
+        }
+        if by_due {
+            return self.list_by_due(actor, sql, query, limit).await;
         }
         if let Some(cursor) = &query.cursor {
             let (at, id) = decode_cursor(cursor)?;
@@ -308,4 +330,107 @@ fn push_read_seq(sql: &mut Sql, reader: Audience) {
     );
     audience::push_reaches(sql, reader, "rs");
     sql.push("), 0) AS last_read_seq");
+}
+
+/// Appends ` AND …`: the tickets `filter` keeps at `now`, as `SlaFilter::matches` decides
+/// (a recorded breach or an open due time past; an open due time within the hour).
+fn push_sla_filter(sql: &mut Sql, filter: SlaFilter, now: DateTime<Utc>) {
+    let now = now.timestamp_micros();
+    match filter {
+        SlaFilter::Breached => {
+            sql.push(" AND (t.sla_breach_count > 0 OR t.sla_next_due <= ")
+                .bind(now)
+                .push(")");
+        }
+        SlaFilter::DueSoon => {
+            let soon = now
+                + TimeDelta::minutes(DUE_SOON_MINUTES)
+                    .num_microseconds()
+                    .unwrap_or(0);
+            sql.push(" AND t.sla_next_due > ")
+                .bind(now)
+                .push(" AND t.sla_next_due <= ")
+                .bind(soon);
+        }
+    }
+}
+
+/// An opaque cursor of the queue by due time: the last row's due time (`-` for none) and id.
+fn encode_due_cursor(due: Option<i64>, id: &str) -> String {
+    let due = due.map_or_else(|| "-".to_owned(), |d| d.to_string());
+    URL_SAFE_NO_PAD.encode(format!("d1:{due}:{id}"))
+}
+
+fn decode_due_cursor(cursor: &str) -> StoreResult<(Option<i64>, String)> {
+    let invalid = || {
+        StoreError::Invalid(vec![FieldError::new(
+            "cursor",
+            "is not a cursor this server gave for this order",
+        )])
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("d1"), Some(due), Some(id)) => {
+            let due = match due {
+                "-" => None,
+                due => Some(due.parse().map_err(|_| invalid())?),
+            };
+            id.parse::<ChannelId>().map_err(|_| invalid())?;
+            Ok((due, id.to_owned()))
+        }
+        _ => Err(invalid()),
+    }
+}
+
+impl Store {
+    /// The rest of [`Store::list_channels`] for `?sort=due`: soonest open due time first,
+    /// then the channels without one, each group by id.
+    async fn list_by_due(
+        &self,
+        actor: &Actor,
+        mut sql: Sql,
+        query: &ChannelListQuery,
+        limit: i64,
+    ) -> StoreResult<(Vec<Channel>, Option<String>)> {
+        if let Some(cursor) = &query.cursor {
+            match decode_due_cursor(cursor)? {
+                (Some(due), id) => {
+                    sql.push(" AND (t.sla_next_due IS NULL OR t.sla_next_due > ")
+                        .bind(due)
+                        .push(" OR (t.sla_next_due = ")
+                        .bind(due)
+                        .push(" AND c.id > ")
+                        .bind(id)
+                        .push("))");
+                }
+                (None, id) => {
+                    sql.push(" AND t.sla_next_due IS NULL AND c.id > ").bind(id);
+                }
+            }
+        }
+        sql.push(
+            " ORDER BY CASE WHEN t.sla_next_due IS NULL THEN 1 ELSE 0 END, t.sla_next_due, c.id LIMIT ",
+        )
+        .bind(limit + 1);
+        let rows = sql.fetch_all(&self.pool).await?;
+        let mut dues = Vec::with_capacity(rows.len());
+        let mut channels = Vec::with_capacity(rows.len());
+        for row in &rows {
+            dues.push(row.try_get::<Option<i64>, _>("t_next_due")?);
+            channels.push(rows::channel(row)?);
+        }
+        let next = if channels.len() as i64 > limit {
+            channels.truncate(limit as usize);
+            channels
+                .last()
+                .map(|last| encode_due_cursor(dues[channels.len() - 1], &last.id.to_string()))
+        } else {
+            None
+        };
+        self.attach_participants(&mut channels, actor.audience())
+            .await?;
+        Ok((channels, next))
+    }
 }

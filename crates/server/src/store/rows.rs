@@ -10,7 +10,8 @@ use super::{parse_col, parse_opt_col, to_opt_time, to_time, StoreError, StoreRes
 
 /// The columns of a channel with its ticket, the caller's unread count and its last
 /// message, over `channels c`, `tickets t`, `participants me`, `messages lm`, `users lu`.
-/// The caller's user id is bound where `{me}` stands.
+/// The caller's user id is bound where `{me}` stands. The ticket's `sla` (`t_sla`) follows,
+/// as the reader may be told it (see `queue::select_channels_where`).
 pub const CHANNEL_COLUMNS: &str = "c.id, c.tenant_id, c.type, c.status, c.context_id, \
     c.subject, c.created_by, c.assigned_to, c.escalated_to, c.created_at, c.updated_at, \
     c.last_seq, c.change_seq, \
@@ -112,6 +113,11 @@ pub fn channel(row: &AnyRow) -> StoreResult<Channel> {
             resolution: row.try_get("t_resolution")?,
             created_at: to_time(row.try_get("t_created_at")?)?,
             updated_at: to_time(row.try_get("t_updated_at")?)?,
+            sla: row
+                .try_get::<Option<String>, _>("t_sla")?
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("sla: {e}")))?,
         }),
     };
     let last_message = match parse_opt_col::<protocol::MessageId>(row, "lm_id")? {

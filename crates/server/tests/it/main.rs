@@ -14,6 +14,8 @@
 //! - `canned`: canned responses: permissions, uniqueness, the change signal.
 //! - `migrations`: a migration over data already there (ticket numbers).
 //! - `notes`: internal notes reach agents only; ticket numbers count per tenant.
+//! - `sla`: SLA clocks: protocol's table through the store, real events over REST, the
+//!   queue by due time, who reads and edits policies.
 //! - `note_leaks`: the leak suite, each non-agent role × each REST endpoint and server event.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
@@ -42,6 +44,7 @@ mod notes;
 mod openapi;
 mod operator;
 mod roles;
+mod sla;
 mod socket;
 mod store;
 mod support;

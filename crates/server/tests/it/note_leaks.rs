@@ -80,6 +80,9 @@ fn leak_case(route: &Route) -> Option<LeakCase> {
             LeakCase::CarriesNoMessages("answers tokens and the caller's own account")
         }
         "Health" => LeakCase::CarriesNoMessages("answers the same to everyone"),
+        "ListSlaPolicies" | "PutSlaPolicy" => {
+            LeakCase::CarriesNoMessages("SLA policies: a non-agent gets 403")
+        }
         _ => return None,
     })
 }
