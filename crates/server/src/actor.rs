@@ -32,6 +32,16 @@ impl Actor {
         })
     }
 
+    /// The platform itself acting in `tenant` (its background tasks, such as recording SLA
+    /// breaches): it reads the tenant as the tenant's admin does, and is no user.
+    pub(crate) fn platform(tenant: TenantId) -> Self {
+        Self {
+            user_id: UserId::from(uuid::Uuid::nil()),
+            tenant_id: Some(tenant),
+            role: Role::OrgAdmin,
+        }
+    }
+
     /// The acting user.
     pub fn user_id(&self) -> UserId {
         self.user_id

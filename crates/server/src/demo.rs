@@ -1,9 +1,13 @@
 //! The demo data (`--demo` on an empty database): tenants `acme` and `globex`, their users
 //! (all with password `switchboard`), a few dozen tickets each across every category,
-//! priority and status, TEAM and TOURNAMENT channels, and message history. Built through the
-//! store's own actions, so it holds exactly what real use would.
+//! priority and status, SLA policies with tickets due soon and breached, TEAM and TOURNAMENT
+//! channels, and message history. Built through the store's own actions, so it holds
+//! exactly what real use would.
 
+use chrono::{TimeDelta, Utc};
 use protocol::rest::{CreateChannelRequest, SendMessageRequest, UpdateTicketRequest};
+use protocol::sla::PutSlaPolicyRequest;
+use protocol::sla_clock::SlaEvent;
 use protocol::{
     ChannelId, ChannelType, Role, TenantId, TicketCategory, TicketPriority, TicketStatus, UserId,
 };
@@ -245,6 +249,8 @@ async fn seed_tenant(
         .map(|(id, _)| *id)
         .collect();
     let ticket_count = if users.len() > 4 { 36 } else { 24 };
+    seed_sla_policies(store, &admin).await?;
+    let mut waiting = Vec::new();
     for i in 0..ticket_count {
         let (category, subject, opening) = TICKETS[i % TICKETS.len()];
         let customer = &customers[i % customers.len()];
@@ -270,7 +276,7 @@ async fn seed_tenant(
         }
         // Spread the tickets over every state.
         match i % 6 {
-            0 => {}
+            0 => waiting.push((channel.id, priority)),
             1 => {
                 store
                     .assign(&admin, channel.id, agents[i % agents.len()])
@@ -316,6 +322,7 @@ async fn seed_tenant(
             }
         }
     }
+    seed_sla_clocks(store, &waiting).await?;
     // Rooms: the staff's team room and a tournament room everyone is in.
     let everyone: Vec<UserId> = users.iter().map(|(id, _)| *id).collect();
     for (channel_type, subject, members, lines) in [
@@ -374,5 +381,51 @@ async fn send(
             },
         )
         .await?;
+    Ok(())
+}
+
+/// Minutes to the first response, the next response and resolution, per priority.
+const SLA_MINUTES: &[(TicketPriority, u32, u32, u32)] = &[
+    (TicketPriority::Low, 480, 240, 4_320),
+    (TicketPriority::Medium, 240, 120, 2_880),
+    (TicketPriority::High, 60, 30, 1_440),
+    (TicketPriority::Urgent, 15, 15, 480),
+];
+
+/// An SLA policy for every priority, around the clock.
+async fn seed_sla_policies(store: &Store, admin: &Actor) -> Result<(), StoreError> {
+    for (priority, first, next, resolution) in SLA_MINUTES {
+        let request = PutSlaPolicyRequest {
+            first_response_minutes: Some(*first),
+            next_response_minutes: Some(*next),
+            resolution_minutes: Some(*resolution),
+            business_hours: None,
+        };
+        store.put_sla_policy(admin, *priority, &request).await?;
+    }
+    Ok(())
+}
+
+/// Some unanswered tickets opened earlier, so the queue shows clocks in every state: the
+/// first due within ten minutes, the second breached an hour ago, the rest as opened.
+async fn seed_sla_clocks(
+    store: &Store,
+    waiting: &[(ChannelId, TicketPriority)],
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for (k, (channel, priority)) in waiting.iter().take(2).enumerate() {
+        let first = SLA_MINUTES
+            .iter()
+            .find(|(p, ..)| p == priority)
+            .map_or(60, |(_, first, ..)| i64::from(*first));
+        let opened = if k == 0 {
+            now - TimeDelta::minutes(first - 8)
+        } else {
+            now - TimeDelta::minutes(first + 60)
+        };
+        store
+            .replay_sla(*channel, &[(SlaEvent::Created, opened)], now)
+            .await?;
+    }
     Ok(())
 }

@@ -114,6 +114,7 @@ pub async fn launch(
         .map(|url| (url, settings.redis_prefix.clone()));
     let buffer = settings.socket_buffer_packets;
     let drain = settings.drain_timeout;
+    let sla_interval = settings.sla_check_interval;
     let state = AppState::new(store.clone(), settings);
     let gateway = gateway::GatewayState {
         store: store.clone(),
@@ -137,6 +138,11 @@ pub async fn launch(
             stop_asked(stopped.clone()),
         ))
     });
+    let breaches = tokio::spawn(chat::breaches::watch(
+        chat.clone(),
+        sla_interval,
+        stopped.clone(),
+    ));
     // Open sockets would hold the graceful shutdown forever: close them first.
     let asked = stopping.clone();
     let shutdown = async move {
@@ -168,8 +174,12 @@ pub async fn launch(
             false
         }
     };
-    // Serving may also have ended on its own (an error): the metrics listener stops too.
+    // Serving may also have ended on its own (an error): the metrics listener and the
+    // breach task stop too.
     let _ = stopping.send(true);
+    if let Err(error) = breaches.await {
+        tracing::warn!(%error, "the SLA breach task failed");
+    }
     if let Some(metrics) = metrics {
         if let Ok(Err(error)) = metrics.await {
             tracing::warn!(%error, "the metrics listener failed");

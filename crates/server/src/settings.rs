@@ -43,6 +43,9 @@ pub struct Settings {
     /// Where `GET /metrics` (Prometheus) is served, apart from the API; none: not served,
     /// and nothing is recorded.
     pub metrics_listen: Option<SocketAddr>,
+    /// How often the SLA breach task looks for due times at the latest (it also wakes when
+    /// the next one falls due).
+    pub sla_check_interval: Duration,
     /// How long a stop waits for requests in flight once sockets are told goodbye; then
     /// the server stops anyway.
     pub drain_timeout: Duration,
@@ -67,6 +70,7 @@ impl Settings {
             socket_buffer_packets: SOCKET_BUFFER_PACKETS,
             metrics_listen: None,
             drain_timeout: Duration::from_secs(20),
+            sla_check_interval: Duration::from_secs(30),
         }
     }
 }
@@ -107,6 +111,7 @@ impl std::fmt::Debug for Settings {
             .field("socket_buffer_packets", &self.socket_buffer_packets)
             .field("metrics_listen", &self.metrics_listen)
             .field("drain_timeout", &self.drain_timeout)
+            .field("sla_check_interval", &self.sla_check_interval)
             .finish()
     }
 }

@@ -331,6 +331,19 @@ impl Events {
 }
 
 impl Events {
+    /// `channel_updated` about a ticket whose SLA changed (a breach recorded, a policy
+    /// changed): to the agents who may see it; what everyone else is told of it did not
+    /// change.
+    pub(super) async fn sla_changed(&self, channel: &Channel) {
+        let channel = shared_view(channel);
+        self.emit(
+            Target::to(rooms::audience(&channel)).readers_of(Audience::Agents),
+            names::CHANNEL_UPDATED,
+            &ChannelUpdated { channel },
+        )
+        .await;
+    }
+
     /// `canned_responses_changed {}` to whoever may use `response`: the tenant's agents for
     /// the tenant's, the owner's sockets in that tenant for an agent's own.
     pub(super) async fn canned_changed(&self, response: &CannedResponse) {

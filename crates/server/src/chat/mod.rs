@@ -2,11 +2,14 @@
 //! calls the store, which commits, and only then tells the sockets ([`events`]). No handler
 //! reaches the broadcaster itself; reads go to the store directly.
 
+pub mod breaches;
 mod events;
 
+use chrono::{DateTime, Utc};
 use protocol::canned::{CannedResponse, CreateCannedResponseRequest, UpdateCannedResponseRequest};
 use protocol::rest::{CreateChannelRequest, SendMessageRequest, UpdateTicketRequest};
-use protocol::{Audience, CannedResponseId, Channel, ChannelId, UserId};
+use protocol::sla::{PutSlaPolicyRequest, SlaPolicy};
+use protocol::{Audience, CannedResponseId, Channel, ChannelId, TenantId, TicketPriority, UserId};
 use socketioxide::socket::Sid;
 
 pub use events::Io;
@@ -215,5 +218,48 @@ impl Chat {
     ) -> StoreResult<Channel> {
         self.events.channel_changed(actor, &change, kind).await;
         Ok(change.channel)
+    }
+
+    /// Records the SLA breaches that fell due by `now` (a batch of at most `limit` tickets)
+    /// and tells each ticket's agents. Returns how many tickets had one.
+    pub async fn record_due_breaches(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<usize> {
+        let recorded = self.store.record_due_breaches(now, limit).await?;
+        for (channel, tenant) in &recorded {
+            self.tell_sla_changed(*channel, *tenant).await;
+        }
+        Ok(recorded.len())
+    }
+
+    /// When the next SLA breach falls due.
+    pub async fn next_breach_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        self.store.next_breach_at().await
+    }
+
+    /// Replaces an SLA policy; the agents of the tickets it recomputed hear of each.
+    pub async fn put_sla_policy(
+        &self,
+        actor: &Actor,
+        priority: TicketPriority,
+        request: &PutSlaPolicyRequest,
+    ) -> StoreResult<SlaPolicy> {
+        let (policy, recomputed) = self.store.put_sla_policy(actor, priority, request).await?;
+        for channel in recomputed {
+            self.tell_sla_changed(channel, policy.tenant_id).await;
+        }
+        Ok(policy)
+    }
+
+    async fn tell_sla_changed(&self, channel: ChannelId, tenant: TenantId) {
+        let platform = Actor::platform(tenant);
+        match self
+            .store
+            .get_channel_for(&platform, channel, Audience::Agents)
+            .await
+        {
+            Ok(view) => self.events.sla_changed(&view).await,
+            Err(error) => {
+                tracing::warn!(%error, %channel, "cannot read a ticket whose SLA changed")
+            }
+        }
     }
 }

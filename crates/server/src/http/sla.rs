@@ -33,9 +33,10 @@ pub async fn put(
     priority: PriorityPath,
     ApiJson(request): ApiJson<PutSlaPolicyRequest>,
 ) -> ApiResult<Json<SlaPolicy>> {
-    let (policy, _recomputed) = state
-        .store
-        .put_sla_policy(&actor, priority.0, &request)
-        .await?;
-    Ok(Json(policy))
+    Ok(Json(
+        state
+            .chat
+            .put_sla_policy(&actor, priority.0, &request)
+            .await?,
+    ))
 }

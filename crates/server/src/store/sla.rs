@@ -453,3 +453,62 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Records the breaches that fell due by `now`, for at most `limit` tickets (soonest
+    /// first), in one transaction: the clocks are read again under the write lock, so two
+    /// nodes (or a restart) record each breach once. Returns the channels recorded, with
+    /// their tenants.
+    pub async fn record_due_breaches(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<(ChannelId, TenantId)>> {
+        let mut tx = self.begin().await?;
+        let change = next_change(&mut tx).await?;
+        let mut sql = Sql::new(
+            "SELECT channel_id, tenant_id FROM tickets WHERE sla_next_breach IS NOT NULL \
+             AND sla_next_breach <= ",
+        );
+        sql.bind(from_time(now))
+            .push(" ORDER BY sla_next_breach, channel_id LIMIT ")
+            .bind(limit);
+        let due: Vec<(ChannelId, TenantId)> = sql
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| Ok((parse_col(row, "channel_id")?, parse_col(row, "tenant_id")?)))
+            .collect::<StoreResult<_>>()?;
+        if due.is_empty() {
+            tx.rollback().await?;
+            return Ok(due);
+        }
+        let changes: Vec<ClockChange> = due
+            .iter()
+            .map(|(channel, _)| ClockChange {
+                channel: *channel,
+                event: None,
+                at: now,
+                priority: None,
+            })
+            .collect();
+        advance(&mut tx, &changes).await?;
+        let mut sql = Sql::new("UPDATE channels SET change_seq = ");
+        sql.bind(change)
+            .push(" WHERE id IN ")
+            .bind_list(due.iter().map(|(channel, _)| channel.to_string()));
+        sql.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(due)
+    }
+
+    /// When the next breach falls due, of every ticket (`None`: none is running).
+    pub async fn next_breach_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let row = Sql::new("SELECT MIN(sla_next_breach) AS next FROM tickets")
+            .fetch_one(&self.pool)
+            .await?;
+        row.try_get::<Option<i64>, _>("next")?
+            .map(to_time)
+            .transpose()
+    }
+}

@@ -5,6 +5,7 @@
 //! policies, and bad input named by field.
 
 use chrono::{TimeDelta, Utc};
+use protocol::events::name;
 use protocol::sla::{SlaKind, SlaPolicy, TicketSla};
 use protocol::sla_clock::{cases, SlaEvent};
 use protocol::{Channel, ChannelId, Message, TicketPriority, TicketStatus};
@@ -12,6 +13,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::on_both_databases;
+use crate::socket::{Offer, SocketClient};
 use crate::support::{Answer, Db, Session, TestServer};
 
 async fn put_policy(server: &TestServer, who: &Session, priority: &str, body: Value) -> Answer {
@@ -172,7 +174,9 @@ on_both_databases! {
         let resumed = sla(&server, &admin, id).await.expect("clocks");
         assert!(resumed.next_response_due_at >= clocks.next_response_due_at);
 
-        // A priority without a policy has no due times; back to HIGH they return.
+        // A priority whose policy sets no times has no due times; back to HIGH they return.
+        let cleared = put_policy(&server, &admin, "LOW", json!({})).await;
+        assert_eq!(cleared.status, StatusCode::OK, "{:?}", cleared.body);
         update(&server, &admin, id, json!({"priority": "LOW"})).await;
         let low = sla(&server, &admin, id).await.expect("clocks");
         assert_eq!((low.next_response_due_at, low.resolution_due_at), (None, None));
@@ -223,7 +227,8 @@ on_both_databases! {
                     .and_then(TicketSla::soonest_due)
             })
             .collect();
-        assert_eq!(all.first().map(|c| c.id), Some(late.id), "the breached ticket is due first");
+        let late_at = all.iter().position(|c| c.id == late.id).expect("listed");
+        assert!(dues[late_at].is_some(), "the breached ticket is due");
         let known: Vec<_> = dues.iter().take_while(|d| d.is_some()).collect();
         assert!(known.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
         assert!(dues[known.len()..].iter().all(Option::is_none), "{dues:?}");
@@ -269,20 +274,28 @@ async fn who_reads_and_edits_sla_policies_and_bad_input_is_named() {
         .await;
     assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
     let policies: Vec<SlaPolicy> = serde_json::from_value(read.body).expect("policies");
-    assert_eq!(policies.len(), 1);
-    assert_eq!(policies[0].first_response_minutes, Some(240));
+    // The demo data has one per priority; MEDIUM is the one just put.
+    assert_eq!(policies.len(), TicketPriority::ALL.len());
+    let medium = policies
+        .iter()
+        .find(|p| p.priority == TicketPriority::Medium)
+        .expect("MEDIUM");
+    assert_eq!(medium.first_response_minutes, Some(240));
     assert_eq!(
-        policies[0]
-            .business_hours
-            .as_ref()
-            .map(|h| h.time_zone.as_str()),
+        medium.next_response_minutes, None,
+        "a PUT replaces the whole policy"
+    );
+    assert_eq!(
+        medium.business_hours.as_ref().map(|h| h.time_zone.as_str()),
         Some("Europe/Berlin")
     );
-    // Another tenant's admin sees none of acme's.
+    // Another tenant's admin sees only its own.
     let theirs = server
         .call(Method::GET, "/api/sla-policies", Some(&gina.token), None)
         .await;
-    assert_eq!(theirs.body, json!([]));
+    let theirs: Vec<SlaPolicy> = serde_json::from_value(theirs.body).expect("policies");
+    assert!(!theirs.is_empty());
+    assert!(theirs.iter().all(|p| p.tenant_id != medium.tenant_id));
     // A non-admin agent reads but does not edit; a customer does neither.
     assert_eq!(
         put_policy(&server, &qm, "MEDIUM", json!({})).await.status,
@@ -377,10 +390,139 @@ async fn who_reads_and_edits_sla_policies_and_bad_input_is_named() {
     let read = server
         .call(Method::GET, "/api/sla-policies", Some(&admin.token), None)
         .await;
+    let after: Vec<SlaPolicy> = serde_json::from_value(read.body).expect("policies");
+    assert_eq!(after, policies);
+}
+
+/// The breaches of `channel` the database holds.
+async fn breaches_stored(server: &TestServer, channel: ChannelId) -> Vec<SlaKind> {
+    let row = sqlx::query("SELECT sla FROM tickets WHERE channel_id = $1")
+        .bind(channel.to_string())
+        .fetch_one(&server.db)
+        .await
+        .expect("the ticket");
+    let text: Option<String> = sqlx::Row::try_get(&row, "sla").expect("a column");
+    let sla: TicketSla = serde_json::from_str(&text.expect("an sla")).expect("json");
+    sla.breaches.iter().map(|b| b.kind).collect()
+}
+
+/// Waits for `channel_updated` of `channel` carrying a breach; returns the events before it.
+async fn breach_heard(socket: &mut SocketClient, channel: ChannelId) {
+    loop {
+        let (event, _) = socket.next(name::CHANNEL_UPDATED).await;
+        let updated: Channel = serde_json::from_value(event["channel"].clone()).expect("a channel");
+        let breached = updated
+            .ticket
+            .as_ref()
+            .and_then(|t| t.sla.as_ref())
+            .is_some_and(|s| !s.breaches.is_empty());
+        if updated.id == channel && breached {
+            return;
+        }
+    }
+}
+
+/// Two nodes wake for the same due time: the breach is recorded once and told once; a node
+/// started afterwards (a restart) records the next one and not that one again.
+#[tokio::test]
+async fn a_breach_is_recorded_once_across_two_nodes_and_a_restart() {
+    let prefix = format!("sb-test-{}", uuid::Uuid::new_v4().simple());
+    let redis = std::env::var("SWITCHBOARD_TEST_REDIS_URL")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+    let cluster = |settings: &mut server::Settings| {
+        settings.redis_url = Some(redis.clone());
+        settings.redis_prefix = prefix.clone();
+        settings.sla_check_interval = std::time::Duration::from_millis(300);
+    };
+    let node_a = TestServer::start_with(Db::Postgres, cluster).await;
+    let node_b = node_a.another_node(cluster).await;
+    let admin = node_a.login("admin@acme.test").await;
+    let alice = node_a.login("alice@acme.test").await;
+    let put = put_policy(
+        &node_a,
+        &admin,
+        "URGENT",
+        json!({"firstResponseMinutes": 60}),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::OK, "{:?}", put.body);
+    let mut agent = SocketClient::connect(&node_b.base, Offer::Auth(&admin.token))
+        .await
+        .expect("node B");
+    let mut customer = SocketClient::connect(&node_b.base, Offer::Auth(&alice.token))
+        .await
+        .expect("node B");
+    let store = node_a.store().await;
+
+    // Due a second from now, on both nodes' watch.
+    let first = node_a
+        .open_channel(
+            &alice,
+            json!({"type": "SUPPORT", "subject": "Due soon", "priority": "URGENT"}),
+        )
+        .await;
+    let now = Utc::now();
+    store
+        .replay_sla(
+            first.id,
+            &[(SlaEvent::Created, now - minutes(60) + TimeDelta::seconds(1))],
+            now,
+        )
+        .await
+        .expect("replayed");
+    breach_heard(&mut agent, first.id).await;
+    let heard: usize = agent
+        .received_all()
+        .await
+        .iter()
+        .filter(|(event, payload)| {
+            event == name::CHANNEL_UPDATED
+                && payload["channel"]["id"] == first.id.to_string()
+                && payload["channel"]["ticket"]["sla"]["breaches"]
+                    .as_array()
+                    .is_some_and(|b| !b.is_empty())
+        })
+        .count();
+    assert_eq!(heard, 0, "the breach was told once");
     assert_eq!(
-        read.body.as_array().map(Vec::len),
-        Some(1),
-        "{:?}",
-        read.body
+        breaches_stored(&node_a, first.id).await,
+        [SlaKind::FirstResponse]
+    );
+
+    // A restart: node A goes, node C comes; a ticket already overdue is recorded, the first
+    // ticket's breach is not recorded again.
+    drop(node_a);
+    let node_c = node_b.another_node(cluster).await;
+    let second = node_c
+        .open_channel(
+            &alice,
+            json!({"type": "SUPPORT", "subject": "Overdue", "priority": "URGENT"}),
+        )
+        .await;
+    let now = Utc::now();
+    store
+        .replay_sla(
+            second.id,
+            &[(SlaEvent::Created, now - minutes(61))],
+            now - minutes(30),
+        )
+        .await
+        .expect("replayed");
+    breach_heard(&mut agent, second.id).await;
+    assert_eq!(
+        breaches_stored(&node_c, second.id).await,
+        [SlaKind::FirstResponse]
+    );
+    assert_eq!(
+        breaches_stored(&node_c, first.id).await,
+        [SlaKind::FirstResponse]
+    );
+    // The customer heard none of it.
+    let customer_heard = customer.received_all().await;
+    assert!(
+        customer_heard
+            .iter()
+            .all(|(_, payload)| !payload.to_string().contains("\"sla\"")),
+        "{customer_heard:?}"
     );
 }
