@@ -175,6 +175,19 @@ impl Rest {
         self.post("/api/chat/channels", &body).await
     }
 
+    /// Replaces the SLA policy of `priority` (an admin's).
+    pub async fn put_sla_policy(&self, priority: &str, body: &serde_json::Value) -> Result<()> {
+        self.http
+            .put(format!("{}/api/sla-policies/{priority}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("PUT /api/sla-policies/{priority}"))?;
+        Ok(())
+    }
+
     /// Posts `content` into `id`.
     pub async fn post_message(&self, id: ChannelId, content: &str) -> Result<Message> {
         let body = protocol::rest::SendMessageRequest {

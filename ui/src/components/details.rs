@@ -8,10 +8,15 @@ use protocol::{Channel, ChatAction, TicketPriority, TicketStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use chrono::TimeDelta;
+
 use crate::components::dialogs::{ActionDialog, Dialog};
+use crate::components::queue::sla_badge;
 use crate::effects::{self, run_action};
+use crate::hooks::use_now;
 use crate::logic::format::label;
 use crate::logic::queue::participant_name;
+use crate::logic::sla;
 use crate::state::AppContext;
 
 /// Props of [`Details`].
@@ -32,6 +37,30 @@ fn row(name: &str, value: Html) -> Html {
     }
 }
 
+/// The due times behind the badge, for its tooltip.
+fn sla_title(ticket: &protocol::Ticket) -> String {
+    let Some(sla) = &ticket.sla else {
+        return String::new();
+    };
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|at| {
+            at.with_timezone(&chrono::Local)
+                .format("%a %H:%M")
+                .to_string()
+        })
+    };
+    [
+        ("First response", when(sla.first_response_due_at)),
+        ("Next response", when(sla.next_response_due_at)),
+        ("Resolution", when(sla.resolution_due_at)),
+    ]
+    .into_iter()
+    .filter_map(|(what, at)| at.map(|at| format!("{what} due {at}")))
+    .chain((!sla.breaches.is_empty()).then(|| format!("{} breached", sla.breaches.len())))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
 /// The details and the action bar.
 #[function_component(Details)]
 pub fn details(props: &DetailsProps) -> Html {
@@ -41,6 +70,7 @@ pub fn details(props: &DetailsProps) -> Html {
     let Some(me) = state.me() else {
         return html! {};
     };
+    let now = use_now(20_000);
     let channel = &props.channel;
     let actions = me.viewer().offered(channel);
     let ticket = channel.ticket.as_ref();
@@ -122,6 +152,11 @@ pub fn details(props: &DetailsProps) -> Html {
                         }
                     }) }
                     { row("Category", html! { label(ticket.category.as_str()) }) }
+                    if let Some(badge) = sla::badge(ticket, now, TimeDelta::minutes(sla::WARNING_MINUTES)) {
+                        { row("SLA", html! {
+                            <span title={sla_title(ticket)}>{ sla_badge(&badge) }</span>
+                        }) }
+                    }
                     if let Some(resolution) = &ticket.resolution {
                         { row("Resolution", html! { resolution.clone() }) }
                     }

@@ -6,18 +6,20 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use protocol::{Channel, ChannelId, ChannelStatus, TicketCategory, TicketPriority};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::hooks::use_now;
 use crate::logic::format::{age, label};
 use crate::logic::hold::{misclick_risk, pill_text, Arranged, HoldEvent, SCROLL_HOLD_MS};
 use crate::logic::queue::{
     last_activity, number_label, participant_name, Assignment, QueueView, Sort, Tab,
 };
+use crate::logic::sla;
 use crate::state::{Action, AppContext};
 
 /// The height of one row, in pixels (the stylesheet's `.queue-row` matches it).
@@ -154,6 +156,7 @@ fn queue_filters(props: &QueueFiltersProps) -> Html {
         (Some(Sort::Activity), "Latest activity".to_owned()),
         (Some(Sort::Priority), "Priority".to_owned()),
         (Some(Sort::Age), "Oldest first".to_owned()),
+        (Some(Sort::Due), "Due soonest".to_owned()),
     ];
     fn on<T: Copy + 'static>(
         state: &AppContext,
@@ -219,7 +222,13 @@ fn spacer(props: &SpacerProps) -> Html {
 }
 
 /// One row of the queue.
-fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId>) -> Html {
+fn row(
+    channel: &Channel,
+    open: bool,
+    cursor: bool,
+    now: DateTime<Utc>,
+    on_open: &Callback<ChannelId>,
+) -> Html {
     let id = channel.id;
     let onclick = {
         let on_open = on_open.clone();
@@ -251,6 +260,9 @@ fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId
                     <span class="queue-row__number" data-testid="ticket-number">{ number }</span>
                 }
                 <span class="queue-row__subject">{ subject }</span>
+                if let Some(badge) = ticket.and_then(|t| sla::badge(t, now, sla_warning())) {
+                    { sla_badge(&badge) }
+                }
                 <span class="queue-row__age" title={last_activity(channel).to_rfc2822()}>
                     { age(last_activity(channel), Utc::now()) }
                 </span>
@@ -258,6 +270,7 @@ fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId
                     <span class="badge" data-testid="unread-badge">{ channel.unread_count }</span>
                 }
             </div>
+
             <div class="queue-row__meta">
                 <span class="chip">{ label(channel.channel_type.as_str()) }</span>
                 <span class={classes!("chip", "status", channel.status.as_str().to_lowercase())}>{ label(channel.status.as_str()) }</span>
@@ -271,6 +284,21 @@ fn row(channel: &Channel, open: bool, cursor: bool, on_open: &Callback<ChannelId
     }
 }
 
+/// How soon before a due time a badge turns amber.
+fn sla_warning() -> TimeDelta {
+    TimeDelta::minutes(sla::WARNING_MINUTES)
+}
+
+/// A ticket's SLA countdown: calm, amber within the warning window, red once breached.
+pub fn sla_badge(badge: &sla::Badge) -> Html {
+    let tone = badge.tone.as_str();
+    html! {
+        <span class={classes!("sla", format!("sla--{tone}"))} data-testid="sla-badge" data-tone={tone}>
+            { badge.text.clone() }
+        </span>
+    }
+}
+
 /// The queue pane.
 #[function_component(QueuePane)]
 pub fn queue_pane(props: &QueuePaneProps) -> Html {
@@ -278,6 +306,8 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
         return html! {};
     };
     let list_ref = use_node_ref();
+    // Countdowns move on their own, every 20 s.
+    let now = use_now(20_000);
     let scroll = use_state(|| (0, 900));
     // The agent's scrolls hold the list until it has been quiet for a while: each scroll
     // renews the deadline (its generation), and only the last one's timer lets go.
@@ -463,7 +493,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
                     ref={list_ref} onscroll={on_scroll} role="listbox" data-testid="queue-list"
                     data-hold={state.hold.reasons()}>
                     <Spacer height={first as i32 * ROW_HEIGHT} />
-                    { for rows[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, &on_open)) }
+                    { for rows[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, now, &on_open)) }
                     <Spacer height={(count - last) as i32 * ROW_HEIGHT} />
                     if state.queue_loaded && count == 0 {
                         <li class="queue__empty">{ if total == 0 { "Nothing in the queue yet." } else { "Nothing matches these filters." } }</li>

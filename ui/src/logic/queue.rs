@@ -39,6 +39,9 @@ pub enum Sort {
     Priority,
     /// Oldest first: who has waited longest.
     Age,
+    /// Soonest SLA due time first; tickets without a running clock after them, by latest
+    /// activity.
+    Due,
 }
 
 /// What the queue shows.
@@ -205,6 +208,16 @@ impl QueueView {
             Sort::Age => {
                 shown.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)))
             }
+            Sort::Due => shown.sort_by(|a, b| {
+                let due = |c: &Channel| super::sla::channel_due(c);
+                match (due(a), due(b)) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => last_activity(b).cmp(&last_activity(a)),
+                }
+                .then(a.id.cmp(&b.id))
+            }),
         }
         shown
     }
@@ -396,6 +409,45 @@ pub(crate) mod tests {
             ..Default::default()
         };
         assert_eq!(subjects(&by_age.apply(&channels, None))[0], "Login fails");
+    }
+
+    #[test]
+    fn due_soonest_puts_running_clocks_first_and_paused_ones_with_none() {
+        use protocol::sla::TicketSla;
+        let mut channels = sample();
+        let due = |minute: u32| TicketSla {
+            first_response_due_at: Some(at(minute)),
+            ..TicketSla::default()
+        };
+        let tickets: Vec<usize> = (0..channels.len())
+            .filter(|i| channels[*i].ticket.is_some())
+            .collect();
+        assert!(tickets.len() >= 3, "the sample has tickets");
+        let (late, soon, paused) = (tickets[0], tickets[1], tickets[2]);
+        for (i, minute) in [(late, 50), (soon, 10), (paused, 1)] {
+            if let Some(ticket) = channels[i].ticket.as_mut() {
+                ticket.sla = Some(due(minute));
+            }
+        }
+        if let Some(ticket) = channels[paused].ticket.as_mut() {
+            ticket.status = TicketStatus::PendingUser;
+        }
+        let by_due = QueueView {
+            sort: Sort::Due,
+            ..Default::default()
+        };
+        let order = by_due.order(&channels, None);
+        assert_eq!(order[..2], [channels[soon].id, channels[late].id]);
+        let rest: Vec<ChannelId> = QueueView::default()
+            .order(&channels, None)
+            .into_iter()
+            .filter(|id| *id != channels[soon].id && *id != channels[late].id)
+            .collect();
+        assert_eq!(
+            order[2..],
+            rest[..],
+            "then by latest activity, the paused one among them"
+        );
     }
 
     #[test]
