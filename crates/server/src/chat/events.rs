@@ -279,17 +279,37 @@ impl Events {
                 .last_message
                 .as_ref()
                 .is_none_or(|last| Audience::of_message(last).reaches(reader));
-            let view = if reaches {
-                channel.clone()
+            // What only agents read (a ticket's SLA) is missing from a customer's view: the
+            // agents' is read as the platform; and it never goes to anyone else.
+            let for_agents = Audience::Agents.reaches(reader);
+            let reread = if for_agents && !Audience::Agents.reaches(actor.audience()) {
+                Some(Actor::platform(channel.tenant_id))
+            } else if !reaches {
+                Some(actor.clone())
             } else {
-                match self.store.get_channel_for(actor, channel.id, reader).await {
-                    Ok(view) => shared_view(&view),
-                    Err(error) => {
-                        tracing::warn!(%error, ?reader, "cannot read the channel for an audience; not telling it");
-                        continue;
+                None
+            };
+            let mut view = match reread {
+                None => channel.clone(),
+                Some(reader_actor) => {
+                    match self
+                        .store
+                        .get_channel_for(&reader_actor, channel.id, reader)
+                        .await
+                    {
+                        Ok(view) => shared_view(&view),
+                        Err(error) => {
+                            tracing::warn!(%error, ?reader, "cannot read the channel for an audience; not telling it");
+                            continue;
+                        }
                     }
                 }
             };
+            if !for_agents {
+                if let Some(ticket) = view.ticket.as_mut() {
+                    ticket.sla = None;
+                }
+            }
             self.emit(
                 Target::to(audience_rooms.clone()).readers_of(reader),
                 names::CHANNEL_UPDATED,

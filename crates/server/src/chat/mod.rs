@@ -99,6 +99,9 @@ impl Chat {
                 )
                 .await;
         }
+        if let Some(tenant) = outcome.sla_changed {
+            self.tell_sla_changed(channel, tenant).await;
+        }
         Ok(outcome)
     }
 

@@ -286,7 +286,7 @@ pub(super) async fn apply(
                 .map(|event| ClockChange::event(row.channel.id(), event, at))
         })
         .collect();
-    sla::advance(&mut tx, &clock_changes).await?;
+    let sla_changed = sla::advance(&mut tx, &clock_changes).await?;
     let mut markers: Vec<(ChannelId, UserId, i64)> = Vec::new();
     // A note does not move its author's read marker, which customers see: their own
     // messages never count unread to them anyway.
@@ -338,6 +338,7 @@ pub(super) async fn apply(
                 message: message_by_id(&mut *tx, id).await?,
                 created: false,
                 recipients: None,
+                sla_changed: None,
             }),
             Decision::SameAs(k) => Ok(SendOutcome {
                 message: written
@@ -346,6 +347,7 @@ pub(super) async fn apply(
                     .ok_or(StoreError::NotFound("message"))?,
                 created: false,
                 recipients: None,
+                sla_changed: None,
             }),
             Decision::Write { .. } => {
                 let message = written
@@ -361,6 +363,9 @@ pub(super) async fn apply(
                             .cloned()
                             .unwrap_or_default(),
                     }),
+                    sla_changed: sla_changed
+                        .contains(&channel.id())
+                        .then(|| channel.tenant_id()),
                     message,
                     created: true,
                 })

@@ -29,6 +29,9 @@ pub struct SendOutcome {
     /// Whom its `new_message` goes to, as of its commit, when the send read it already
     /// (a batched send does); `None`: ask the store.
     pub recipients: Option<Recipients>,
+    /// The tenant of the ticket whose SLA the message changed (an agent's first reply, a
+    /// customer starting the next-response clock): its agents are told.
+    pub sla_changed: Option<TenantId>,
 }
 
 /// The channel's tenant and current participants, whom a new message is broadcast to.
@@ -191,6 +194,7 @@ pub(super) async fn post(
                 message,
                 created: false,
                 recipients: None,
+                sla_changed: None,
             });
         }
     }
@@ -246,13 +250,17 @@ pub(super) async fn post(
     };
     let event = sla::reply_event(posting.sender_type, posting.audience);
     let message = insert_message(tx, &visible, actor, posting, change).await?;
+    let mut sla_changed = None;
     if let Some(event) = event.filter(|_| visible.has_ticket()) {
         let change = ClockChange::event(channel, event, message.created_at);
-        sla::advance(tx, &[change]).await?;
+        if !sla::advance(tx, &[change]).await?.is_empty() {
+            sla_changed = Some(visible.tenant_id());
+        }
     }
     Ok(SendOutcome {
         message,
         created: true,
         recipients: None,
+        sla_changed,
     })
 }

@@ -49,6 +49,8 @@ struct TicketClock {
     tenant: TenantId,
     priority: TicketPriority,
     state: SlaState,
+    /// The `sla` it showed (JSON), to tell whether it changed.
+    shown: Option<String>,
 }
 
 type Policies = HashMap<(TenantId, TicketPriority), SlaPolicy>;
@@ -72,7 +74,7 @@ async fn load_clocks(
         return Ok(clocks);
     }
     let mut sql = Sql::new(
-        "SELECT channel_id, tenant_id, priority, created_at, sla_state FROM tickets WHERE channel_id IN ",
+        "SELECT channel_id, tenant_id, priority, created_at, sla_state, sla FROM tickets WHERE channel_id IN ",
     );
     sql.bind_list(channels.iter().map(ChannelId::to_string));
     for row in sql.fetch_all(&mut **tx).await? {
@@ -92,6 +94,7 @@ async fn load_clocks(
                 tenant: parse_col(&row, "tenant_id")?,
                 priority: parse_col(&row, "priority")?,
                 state,
+                shown: row.try_get("sla")?,
             },
         );
     }
@@ -147,13 +150,13 @@ async fn load_policies(
 }
 
 /// Writes a ticket's clocks: the state, the `sla` it shows, its soonest due time and its
-/// next breach.
+/// next breach. Returns whether the `sla` it shows changed.
 async fn write_clock(
     tx: &mut Transaction<'static, Any>,
     channel: ChannelId,
     clock: &TicketClock,
     policy: Option<&SlaPolicy>,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     let calendar = calendar(policy)?;
     let view: TicketSla = clock.state.view(policy, &calendar);
     let state = serde_json::to_string(&clock.state)
@@ -162,6 +165,7 @@ async fn write_clock(
         serde_json::to_string(&view).map_err(|e| StoreError::Corrupt(format!("sla: {e}")))?;
     let next_due = clock.state.next_due(policy, &calendar).map(from_time);
     let next_breach = clock.state.next_breach(policy, &calendar).map(from_time);
+    let changed = clock.shown.as_deref() != Some(view.as_str());
     let mut sql = Sql::new("UPDATE tickets SET sla_state = ");
     sql.bind(state)
         .push(", sla = ")
@@ -177,12 +181,12 @@ async fn write_clock(
         .push(" WHERE channel_id = ")
         .bind(channel.to_string());
     sql.execute(&mut **tx).await?;
-    Ok(())
+    Ok(changed)
 }
 
 /// Applies `changes`, in order, to the clocks of their tickets (changes on channels without
 /// a ticket are ignored), each event after recording what fell due before it, and writes
-/// the tickets they touched. Returns the channels whose tickets have clocks now.
+/// the tickets they touched. Returns the channels whose tickets' `sla` changed.
 pub(super) async fn advance(
     tx: &mut Transaction<'static, Any>,
     changes: &[ClockChange],
@@ -213,13 +217,14 @@ pub(super) async fn advance(
             clock.priority = priority;
         }
     }
-    let mut touched = Vec::with_capacity(clocks.len());
+    let mut changed = Vec::with_capacity(clocks.len());
     for (channel, clock) in &clocks {
         let policy = policies.get(&(clock.tenant, clock.priority));
-        write_clock(tx, *channel, clock, policy).await?;
-        touched.push(*channel);
+        if write_clock(tx, *channel, clock, policy).await? {
+            changed.push(*channel);
+        }
     }
-    Ok(touched)
+    Ok(changed)
 }
 
 /// What a message means to its ticket's clocks: a customer's message may start the
@@ -377,8 +382,9 @@ impl Store {
             let mut clocks = load_clocks(&mut tx, &open).await?;
             for (channel, clock) in &mut clocks {
                 clock.priority = priority;
-                write_clock(&mut tx, *channel, clock, Some(&policy)).await?;
-                recomputed.push(*channel);
+                if write_clock(&mut tx, *channel, clock, Some(&policy)).await? {
+                    recomputed.push(*channel);
+                }
             }
         }
         if !recomputed.is_empty() {
@@ -430,7 +436,9 @@ impl Store {
         sql.bind(fresh)
             .push(" WHERE channel_id = ")
             .bind(channel.to_string());
-        sql.execute(&mut *tx).await?;
+        if sql.execute(&mut *tx).await? == 0 {
+            return Err(StoreError::NotFound("ticket"));
+        }
         let mut changes: Vec<ClockChange> = events
             .iter()
             .map(|(event, at)| ClockChange::event(channel, *event, *at))
@@ -441,9 +449,7 @@ impl Store {
             at: now,
             priority: None,
         });
-        if advance(&mut tx, &changes).await?.is_empty() {
-            return Err(StoreError::NotFound("ticket"));
-        }
+        advance(&mut tx, &changes).await?;
         let mut sql = Sql::new("UPDATE channels SET change_seq = ");
         sql.bind(change)
             .push(" WHERE id = ")

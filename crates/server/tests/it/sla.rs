@@ -526,3 +526,77 @@ async fn a_breach_is_recorded_once_across_two_nodes_and_a_restart() {
         "{customer_heard:?}"
     );
 }
+
+/// The next `channel_updated` about `channel` a socket hears, as a channel.
+async fn next_update(socket: &mut SocketClient, channel: ChannelId) -> Channel {
+    loop {
+        let (event, _) = socket.next(name::CHANNEL_UPDATED).await;
+        let updated: Channel = serde_json::from_value(event["channel"].clone()).expect("a channel");
+        if updated.id == channel {
+            return updated;
+        }
+    }
+}
+
+/// Live: agents hear each change of a ticket's clocks (a customer's new ticket, the first
+/// reply, a priority change) with its `sla`; the customer hears the same channel updates
+/// without it, ever.
+#[tokio::test]
+async fn agents_hear_the_clocks_move_and_customers_never_see_them() {
+    let server = TestServer::start(Db::Sqlite).await;
+    let admin = server.login("admin@acme.test").await;
+    let alice = server.login("alice@acme.test").await;
+    let mut agent = SocketClient::connect(&server.base, Offer::Auth(&admin.token))
+        .await
+        .expect("the agent's socket");
+    let mut customer = SocketClient::connect(&server.base, Offer::Auth(&alice.token))
+        .await
+        .expect("the customer's socket");
+
+    // A customer opens a ticket: the agents' channel_updated carries its clocks.
+    let ticket = server
+        .open_channel(&alice, json!({"type": "SUPPORT", "subject": "Live clocks", "priority": "HIGH", "initialMessage": "Hello"}))
+        .await;
+    let opened = next_update(&mut agent, ticket.id).await;
+    let clocks = opened
+        .ticket
+        .and_then(|t| t.sla)
+        .expect("agents hear the clocks");
+    assert!(clocks.first_response_due_at.is_some(), "{clocks:?}");
+    // The first public reply stops the first-response clock: agents hear it.
+    let reply = post(&server, &admin, ticket.id, json!({"content": "Hi Alice"})).await;
+    let answered = next_update(&mut agent, ticket.id).await;
+    let clocks = answered.ticket.and_then(|t| t.sla).expect("clocks");
+    assert_eq!(clocks.first_responded_at, Some(reply.created_at));
+    assert_eq!(clocks.first_response_due_at, None);
+    // A priority change: agents hear the new due times.
+    update(&server, &admin, ticket.id, json!({"priority": "URGENT"})).await;
+    let urgent = loop {
+        let seen = next_update(&mut agent, ticket.id).await;
+        if seen.ticket.as_ref().map(|t| t.priority) == Some(TicketPriority::Urgent) {
+            break seen;
+        }
+    };
+    assert!(urgent
+        .ticket
+        .and_then(|t| t.sla)
+        .and_then(|s| s.resolution_due_at)
+        .is_some());
+
+    // The customer heard the ticket's updates, and never its clocks.
+    let heard = customer.received_all().await;
+    let updates: Vec<&Value> = heard
+        .iter()
+        .filter(|(event, payload)| {
+            event == name::CHANNEL_UPDATED && payload["channel"]["id"] == ticket.id.to_string()
+        })
+        .map(|(_, payload)| payload)
+        .collect();
+    assert!(!updates.is_empty(), "the customer hears its ticket change");
+    for (event, payload) in &heard {
+        assert!(
+            !payload.to_string().contains("\"sla\""),
+            "{event}: {payload}"
+        );
+    }
+}
