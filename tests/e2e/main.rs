@@ -15,7 +15,8 @@
 //! - `instance`: one app per profile; other profiles run beside it.
 //! - `queue_hold`: the queue holds still under the pointer and the keyboard while live
 //!   updates wait behind a pill (`u` shows them); a ticket found by its `#number`.
-//! - `sla`: SLA countdown badges in the queue and the details, calm, amber and red.
+//! - `sla`: SLA countdown badges in the queue and the details, calm, amber and red; `t`
+//!   takes the open ticket.
 //! - `workflow`: the agent workflow: an internal note the customer never sees, a canned
 //!   response inserted with `/` and sent filled in, a draft that survives a restart.
 

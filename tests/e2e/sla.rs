@@ -1,7 +1,8 @@
-//! SLA countdowns (issue 16): a ticket made due in 2 minutes through the API shows an amber
-//! badge counting down in its queue row and in the details pane; the demo data's breached
-//! ticket shows red and its tickets due later calm. The badges are worked out in the console
-//! from the cached due times and the clock.
+//! SLA countdowns and "take it" (issue 16): a ticket made due in 2 minutes through the API
+//! shows an amber badge counting down in its queue row and in the details pane; the demo
+//! data's breached ticket shows red and its tickets due later calm (the badges are worked out
+//! in the console from the cached due times and the clock). `t` assigns the open ticket to
+//! me, and names the colleague who holds one instead of taking it.
 
 use anyhow::{ensure, Result};
 use protocol::ChannelId;
@@ -71,6 +72,56 @@ async fn sla_badges_count_down_in_colour() -> Result<()> {
         app.wait_for("[data-testid=details] [data-testid=sla-badge][data-tone=warning]")
             .await?;
         app.screenshot("sla-badges").await?;
+        Ok(())
+    }
+    .await;
+    finish(app, outcome).await
+}
+
+/// "Take it": `t` assigns the open ticket to me; on a ticket a colleague holds it says who,
+/// and takes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn t_takes_the_open_ticket_and_names_a_colleague_who_holds_one() -> Result<()> {
+    let test = "take-it";
+    let platform = Platform::start(test).await?;
+    let admin = platform.sign_in("admin@acme.test").await?;
+    let alice = platform.sign_in("alice@acme.test").await?;
+    let users = admin.users().await?;
+    let id_of = |email: &str| users.iter().find(|u| u.email == email).map(|u| u.id);
+    let (Some(me), Some(bill)) = (id_of("admin@acme.test"), id_of("billing@acme.test")) else {
+        anyhow::bail!("the demo users are there");
+    };
+    let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let free = alice
+        .create_ticket(&format!("Free ticket {tag}"), "Anyone?")
+        .await?;
+    let held = alice
+        .create_ticket(&format!("Held ticket {tag}"), "Bill?")
+        .await?;
+    admin.assign(held.id, bill).await?;
+    let app = console_for(test, &platform, "admin@acme.test").await?;
+    let outcome = async {
+        sign_in(&app).await?;
+        app.click(&row(free.id)).await?;
+        app.wait_for("[data-testid=action-take]").await?;
+        // Out of any field, so `t` is a shortcut.
+        app.click("[data-testid=queue-count]").await?;
+        app.press('t').await?;
+        eventually("the ticket assigned to me on the platform", || async {
+            Ok(admin.channel(free.id).await?.assigned_to == Some(me))
+        })
+        .await?;
+        app.wait_gone("[data-testid=action-take]").await?;
+
+        app.click(&row(held.id)).await?;
+        app.click("[data-testid=queue-count]").await?;
+        app.press('t').await?;
+        app.wait_for_text("[data-testid=notice]", "Bill Ledger has this ticket")
+            .await?;
+        ensure!(
+            admin.channel(held.id).await?.assigned_to == Some(bill),
+            "a held ticket is not taken by a key"
+        );
         Ok(())
     }
     .await;

@@ -175,6 +175,21 @@ impl Rest {
         self.post("/api/chat/channels", &body).await
     }
 
+    /// Assigns `id` to `member` (an admin's).
+    pub async fn assign(&self, id: ChannelId, member: protocol::UserId) -> Result<()> {
+        self.http
+            .put(format!("{}/api/chat/channels/{id}/assign", self.base))
+            .bearer_auth(&self.token)
+            .json(&protocol::rest::AssignRequest {
+                team_member_id: member,
+            })
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("PUT /api/chat/channels/{id}/assign"))?;
+        Ok(())
+    }
+
     /// Replaces the SLA policy of `priority` (an admin's).
     pub async fn put_sla_policy(&self, priority: &str, body: &serde_json::Value) -> Result<()> {
         self.http

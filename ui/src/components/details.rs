@@ -17,6 +17,7 @@ use crate::hooks::use_now;
 use crate::logic::format::label;
 use crate::logic::queue::participant_name;
 use crate::logic::sla;
+use crate::logic::take::{take, Take};
 use crate::state::AppContext;
 
 /// Props of [`Details`].
@@ -166,6 +167,14 @@ pub fn details(props: &DetailsProps) -> Html {
                 { row("People", html! { channel.participants.len() }) }
             </dl>
             <div class="details__actions" data-testid="actions">
+                if let Take::Assign { member } = take(channel, me) {
+                    <button class="button button--primary" data-testid="action-take" title="t"
+                        onclick={{
+                            let state = state.clone();
+                            let id = channel.id;
+                            Callback::from(move |_| effects::run_action(&state, id, ChannelAction::Assign { member }, "Taken: it is yours"))
+                        }}>{ "Take it" }</button>
+                }
                 { button(ChatAction::Assign, "Assign…", Some(Dialog::Act(ActionDialog::Assign)), "action-assign") }
                 { button(ChatAction::Escalate, "Escalate…", Some(Dialog::Act(ActionDialog::Escalate)), "action-escalate") }
                 { button(ChatAction::Resolve, "Resolve…", Some(Dialog::Act(ActionDialog::Resolve)), "action-resolve") }

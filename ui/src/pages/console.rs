@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use protocol::ipc::ChannelAction;
 use protocol::{ChannelId, MessageId};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -15,9 +16,26 @@ use crate::components::{ChatView, Details, QueuePane};
 use crate::effects;
 use crate::logic::format::offline_banner;
 use crate::logic::hold::{arrange, Arranged, HoldEvent};
+use crate::logic::take::{take, Take};
 use crate::state::{Action, AppContext};
 
 /// Where a keypress moves the queue's cursor: `j` down, `k` up, from `current` in `ids`.
+/// `t`: the open ticket assigned to me, or a word on why not.
+fn take_open(state: &AppContext) {
+    let (Some(channel), Some(me)) = (state.open_channel(), state.me()) else {
+        return;
+    };
+    match take(channel, me) {
+        Take::Assign { member } => effects::run_action(
+            state,
+            channel.id,
+            ChannelAction::Assign { member },
+            "Taken: it is yours",
+        ),
+        Take::Say(text) => state.dispatch(Action::Notice(text)),
+    }
+}
+
 pub fn move_cursor(ids: &[ChannelId], current: Option<ChannelId>, key: &str) -> Option<ChannelId> {
     let position = current.and_then(|c| ids.iter().position(|id| *id == c));
     let next = match (key, position) {
@@ -97,9 +115,11 @@ pub fn console_page() -> Html {
         let on_open = on_open.clone();
         let search_ref = search_ref.clone();
         let dialog_open = dialog.is_some();
+        // `t` acts on the open ticket as it is now.
+        let open_holder = state.open_channel().map(|c| (c.id, c.assigned_to));
         use_effect_with(
-            (ids, *cursor, dialog_open),
-            move |(ids, current, dialog_open)| {
+            (ids, *cursor, dialog_open, open_holder),
+            move |(ids, current, dialog_open, _)| {
                 let ids = ids.clone();
                 let current = *current;
                 let dialog_open = *dialog_open;
@@ -143,6 +163,10 @@ pub fn console_page() -> Html {
                                 if let Some(input) = search_ref.cast::<HtmlElement>() {
                                     let _ = input.focus();
                                 }
+                            }
+                            "t" => {
+                                event.prevent_default();
+                                take_open(&state);
                             }
                             "?" => dialog.set(Some(Dialog::Shortcuts)),
                             "n" => dialog.set(Some(Dialog::Create)),

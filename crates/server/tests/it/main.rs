@@ -16,6 +16,8 @@
 //! - `notes`: internal notes reach agents only; ticket numbers count per tenant.
 //! - `sla`: SLA clocks: protocol's table through the store, real events over REST, the
 //!   queue by due time, who reads and edits policies.
+//! - `sla_live`: breaches recorded once across nodes and a restart; clocks heard live by
+//!   agents, never by customers.
 //! - `note_leaks`: the leak suite, each non-agent role × each REST endpoint and server event.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
@@ -45,6 +47,7 @@ mod openapi;
 mod operator;
 mod roles;
 mod sla;
+mod sla_live;
 mod socket;
 mod store;
 mod support;

@@ -10,6 +10,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "Filter the queue (Enter there searches the history)"),
     ("n", "New ticket"),
     ("r", "Reply: focus the composer"),
+    ("t", "Take it: assign the open ticket to me"),
     (
         "Alt+N / Alt+R",
         "In the composer: write an internal note (agents only) / a public reply",
