@@ -184,7 +184,7 @@ async fn show<R: Runtime>(app: &AppHandle<R>, notices: Vec<Notice>) {
 }
 
 /// Brings the main window forward on `channel`.
-fn open_channel<R: Runtime>(app: &AppHandle<R>, channel: ChannelId) {
+pub(crate) fn open_channel<R: Runtime>(app: &AppHandle<R>, channel: ChannelId) {
     crate::tray::bring_forward(app);
     if let Err(error) = app.emit(name::OPEN_CHANNEL, channel) {
         tracing::warn!(%error, "cannot ask the window to open a channel");

@@ -11,6 +11,7 @@
 //! - `forward`: the change stream to the window, and notifications.
 //! - `connection`: the connection line's state.
 //! - `settings`: the settings file.
+//! - `sla_watch`: warnings before SLA breaches, once each, online or off.
 //! - `tray`: the tray icon with the unread count.
 //! - `window_place`: the window's size and place, saved as they change.
 
@@ -20,6 +21,7 @@ mod console;
 mod error;
 mod forward;
 mod settings;
+mod sla_watch;
 mod tray;
 mod window_place;
 
@@ -83,6 +85,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
         .setup(|app| {
             let handle = app.handle().clone();
             tray::create(&handle);
+            tauri::async_runtime::spawn(sla_watch::run(handle.clone()));
             tauri::async_runtime::spawn(forward::run(handle));
             Ok(())
         })

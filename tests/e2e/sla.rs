@@ -2,7 +2,8 @@
 //! shows an amber badge counting down in its queue row and in the details pane; the demo
 //! data's breached ticket shows red and its tickets due later calm (the badges are worked out
 //! in the console from the cached due times and the clock). `t` assigns the open ticket to
-//! me, and names the colleague who holds one instead of taking it.
+//! me, and names the colleague who holds one instead of taking it. A warning before a
+//! breach reaches the notification daemon while the platform is stopped.
 
 use anyhow::{ensure, Result};
 use protocol::ChannelId;
@@ -10,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::support::console::{console_for, finish, sign_in};
-use crate::support::{eventually, Platform};
+use crate::support::{eventually, NotificationWatch, Platform};
 
 fn row(id: ChannelId) -> String {
     format!("[data-testid=queue-row][data-channel='{id}']")
@@ -122,6 +123,46 @@ async fn t_takes_the_open_ticket_and_names_a_colleague_who_holds_one() -> Result
             admin.channel(held.id).await?.assigned_to == Some(bill),
             "a held ticket is not taken by a key"
         );
+        Ok(())
+    }
+    .await;
+    finish(app, outcome).await
+}
+
+/// A warning before a breach reaches the desktop's notification daemon once, while the
+/// platform is stopped: the due time is in the cache, and the clock does the rest.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_breach_is_announced_beforehand_even_offline() -> Result<()> {
+    let test = "sla-warning";
+    let mut platform = Platform::start(test).await?;
+    let admin = platform.sign_in("admin@acme.test").await?;
+    let alice = platform.sign_in("alice@acme.test").await?;
+    // Due in 16 minutes: inside the 15-minute warning window a minute from now.
+    admin
+        .put_sla_policy("HIGH", &json!({"firstResponseMinutes": 16}))
+        .await?;
+    let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let subject = format!("Breach soon {tag}");
+    let ticket = alice.create_ticket(&subject, "Nobody answers").await?;
+    let mut bus = NotificationWatch::start().await?;
+    let app = console_for(test, &platform, "admin@acme.test").await?;
+    let outcome = async {
+        sign_in(&app).await?;
+        app.wait_for(&format!(
+            "{} [data-testid=sla-badge][data-tone=calm]",
+            row(ticket.id)
+        ))
+        .await?;
+        platform.stop()?;
+        app.wait_for("[data-testid=offline-banner]").await?;
+        bus.wait_within(&subject, std::time::Duration::from_secs(150))
+            .await?;
+        // The badge turned amber with it, offline.
+        app.wait_for(&format!(
+            "{} [data-testid=sla-badge][data-tone=warning]",
+            row(ticket.id)
+        ))
+        .await?;
         Ok(())
     }
     .await;

@@ -173,6 +173,17 @@ pub struct Settings {
     pub do_not_disturb: bool,
     /// Channels that never notify.
     pub muted: BTreeSet<ChannelId>,
+    /// How many minutes before an SLA due time a warning is shown (and the countdown turns
+    /// amber).
+    #[serde(default = "default_sla_warning_minutes")]
+    pub sla_warning_minutes: u32,
+}
+
+/// Minutes before an SLA due time that warn, unless the profile says otherwise.
+pub const SLA_WARNING_MINUTES: u32 = 15;
+
+fn default_sla_warning_minutes() -> u32 {
+    SLA_WARNING_MINUTES
 }
 
 impl Default for Settings {
@@ -181,6 +192,7 @@ impl Default for Settings {
             notifications: true,
             do_not_disturb: false,
             muted: BTreeSet::new(),
+            sla_warning_minutes: SLA_WARNING_MINUTES,
         }
     }
 }

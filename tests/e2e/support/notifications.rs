@@ -41,7 +41,13 @@ impl NotificationWatch {
 
     /// Waits for a Notify call carrying `text`.
     pub async fn wait_for(&mut self, text: &str) -> Result<()> {
-        let seen = tokio::time::timeout(Duration::from_secs(30), async {
+        self.wait_within(text, Duration::from_secs(30)).await
+    }
+
+    /// Waits up to `patience` for a Notify call carrying `text` (for what comes due on the
+    /// clock).
+    pub async fn wait_within(&mut self, text: &str, patience: Duration) -> Result<()> {
+        let seen = tokio::time::timeout(patience, async {
             while let Ok(Some(line)) = self.lines.next_line().await {
                 if line.contains(text) {
                     return true;
@@ -50,7 +56,7 @@ impl NotificationWatch {
             false
         })
         .await
-        .with_context(|| format!("no notification carrying `{text}` within 30 s"))?;
+        .with_context(|| format!("no notification carrying `{text}` within {patience:?}"))?;
         if !seen {
             bail!("dbus-monitor stopped before a notification carrying `{text}`");
         }

@@ -8,10 +8,8 @@ use protocol::{Channel, ChatAction, TicketPriority, TicketStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use chrono::TimeDelta;
-
 use crate::components::dialogs::{ActionDialog, Dialog};
-use crate::components::queue::sla_badge;
+use crate::components::queue::{sla_badge, sla_warning};
 use crate::effects::{self, run_action};
 use crate::hooks::use_now;
 use crate::logic::format::label;
@@ -153,7 +151,7 @@ pub fn details(props: &DetailsProps) -> Html {
                         }
                     }) }
                     { row("Category", html! { label(ticket.category.as_str()) }) }
-                    if let Some(badge) = sla::badge(ticket, now, TimeDelta::minutes(sla::WARNING_MINUTES)) {
+                    if let Some(badge) = sla::badge(ticket, now, sla_warning(&state.settings)) {
                         { row("SLA", html! {
                             <span title={sla_title(ticket)}>{ sla_badge(&badge) }</span>
                         }) }

@@ -226,7 +226,7 @@ fn row(
     channel: &Channel,
     open: bool,
     cursor: bool,
-    now: DateTime<Utc>,
+    (now, warning): (DateTime<Utc>, TimeDelta),
     on_open: &Callback<ChannelId>,
 ) -> Html {
     let id = channel.id;
@@ -260,7 +260,7 @@ fn row(
                     <span class="queue-row__number" data-testid="ticket-number">{ number }</span>
                 }
                 <span class="queue-row__subject">{ subject }</span>
-                if let Some(badge) = ticket.and_then(|t| sla::badge(t, now, sla_warning())) {
+                if let Some(badge) = ticket.and_then(|t| sla::badge(t, now, warning)) {
                     { sla_badge(&badge) }
                 }
                 <span class="queue-row__age" title={last_activity(channel).to_rfc2822()}>
@@ -284,9 +284,9 @@ fn row(
     }
 }
 
-/// How soon before a due time a badge turns amber.
-fn sla_warning() -> TimeDelta {
-    TimeDelta::minutes(sla::WARNING_MINUTES)
+/// How soon before a due time a badge turns amber: the profile's warning window.
+pub fn sla_warning(settings: &protocol::ipc::Settings) -> TimeDelta {
+    TimeDelta::minutes(i64::from(settings.sla_warning_minutes))
 }
 
 /// A ticket's SLA countdown: calm, amber within the warning window, red once breached.
@@ -308,6 +308,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
     let list_ref = use_node_ref();
     // Countdowns move on their own, every 20 s.
     let now = use_now(20_000);
+    let clock = (now, sla_warning(&state.settings));
     let scroll = use_state(|| (0, 900));
     // The agent's scrolls hold the list until it has been quiet for a while: each scroll
     // renews the deadline (its generation), and only the last one's timer lets go.
@@ -493,7 +494,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
                     ref={list_ref} onscroll={on_scroll} role="listbox" data-testid="queue-list"
                     data-hold={state.hold.reasons()}>
                     <Spacer height={first as i32 * ROW_HEIGHT} />
-                    { for rows[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, now, &on_open)) }
+                    { for rows[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, clock, &on_open)) }
                     <Spacer height={(count - last) as i32 * ROW_HEIGHT} />
                     if state.queue_loaded && count == 0 {
                         <li class="queue__empty">{ if total == 0 { "Nothing in the queue yet." } else { "Nothing matches these filters." } }</li>

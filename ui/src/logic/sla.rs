@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use protocol::{Channel, Ticket, TicketStatus};
 
 /// How soon before a due time the badge turns amber, unless the profile says otherwise.
-pub const WARNING_MINUTES: i64 = 15;
+pub const WARNING_MINUTES: i64 = protocol::ipc::SLA_WARNING_MINUTES as i64;
 
 /// How a badge looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 //! - [`drafts`]: one composer draft per channel.
 //! - [`messages`]: insert, history.
 //! - [`search`]: offline full-text search (FTS5).
+//! - [`sla_warnings`]: the SLA warnings already shown.
 //! - [`state`]: named values (the sync cursor).
 //! - [`outbox`]: queued work.
 
@@ -19,6 +20,7 @@ pub mod messages;
 mod migrations;
 pub mod outbox;
 pub mod search;
+pub mod sla_warnings;
 pub mod state;
 
 use std::path::Path;

@@ -63,7 +63,8 @@ pub struct Notice {
     pub count: u32,
 }
 
-fn title(channel: &Channel) -> String {
+/// A notice's title: the ticket's number and subject, or the channel's name.
+pub fn title(channel: &Channel) -> String {
     let name = channel
         .subject
         .clone()

@@ -11,6 +11,7 @@
 //! - `canned`: canned responses synced into the cache (created, edited, deleted) and kept
 //!   across a restart; the platform's signal syncs them live; the engine's own changes.
 //! - `drafts`: composer drafts survive a reopen and a send clears them.
+//! - `sla_warning`: warnings before an SLA breach as a table; each shown once.
 //! - `notify`: the notification policy as a table (tickets named `#N`); one notice through
 //!   a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
@@ -31,6 +32,7 @@ mod notify;
 mod outbox;
 mod owner;
 mod realtime;
+mod sla_warning;
 mod support;
 mod sync;
 mod trouble;

@@ -1,0 +1,70 @@
+//! Warns before SLA breaches: every 20 s the engine's rule (`notify::sla_warning`) reads
+//! the cached queue against the clock, and each warning is shown once (the cache records
+//! it), online or offline, as a native notification that opens its ticket.
+
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use engine::cache::sla_warnings;
+use engine::notify::notifier::Notifier;
+use engine::notify::policy::Context;
+use engine::notify::sla_warning;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::console::Console;
+
+/// How often the queue is read for due times.
+const TICK: Duration = Duration::from_secs(20);
+
+/// Runs for the app's life.
+pub async fn run<R: Runtime>(app: AppHandle<R>) {
+    let mut tick = tokio::time::interval(TICK);
+    loop {
+        tick.tick().await;
+        if let Err(error) = warn(&app).await {
+            tracing::warn!(%error, "cannot check the SLA warnings");
+        }
+    }
+}
+
+/// Shows the warnings due now that were not shown before.
+async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
+    let console = app.state::<Console>();
+    let settings = console.settings();
+    if !settings.notifications {
+        return Ok(());
+    }
+    let queue = console.cached_queue().await?;
+    let (me, role, cache) = {
+        let engine = console.engine.read().await;
+        let Some(record) = engine.signed_in() else {
+            return Ok(());
+        };
+        (record.user_id, record.role, engine.cache().clone())
+    };
+    let view = console.view();
+    let context = Context {
+        me: Some(me),
+        open_channel: view.channel,
+        window_focused: view.focused,
+        muted: settings.muted.clone(),
+        do_not_disturb: settings.do_not_disturb,
+    };
+    let ahead = TimeDelta::minutes(i64::from(settings.sla_warning_minutes));
+    for warning in sla_warning::warnings(&context, role, &queue, Utc::now(), ahead) {
+        let (channel, kind, due) = (warning.channel_id, warning.kind, warning.due_at);
+        let first = cache
+            .write(move |tx| sla_warnings::mark_shown(tx, channel, kind, due))
+            .await?;
+        if first {
+            let app = app.clone();
+            let shown = Notifier
+                .show_opening(&warning.notice, move |channel| {
+                    crate::forward::open_channel(&app, channel)
+                })
+                .await;
+            tracing::info!(shown = shown.is_some(), %channel, ?kind, "SLA warning");
+        }
+    }
+    Ok(())
+}
