@@ -235,6 +235,24 @@ const SHAPES: &[Shape] = &[
         skip_pages: 0,
     },
     Shape {
+        name: "org admin, sort=due (SLA), first page",
+        who: "admin@acme.test",
+        query: "sort=due",
+        skip_pages: 0,
+    },
+    Shape {
+        name: "org admin, sort=due, page 20 by cursor",
+        who: "admin@acme.test",
+        query: "sort=due",
+        skip_pages: 19,
+    },
+    Shape {
+        name: "org admin, sla=due_soon",
+        who: "admin@acme.test",
+        query: "sla=due_soon",
+        skip_pages: 0,
+    },
+    Shape {
         name: "account officer (category scope), first page",
         who: "billing@acme.test",
         query: "",

@@ -53,6 +53,29 @@ fn decode_cursor(cursor: &str) -> StoreResult<(i64, String)> {
     }
 }
 
+/// `SELECT c.id, t.sla_next_due … WHERE <visible to the actor> AND `: the queue's ids and
+/// due times, light enough to sort by due time. `due`: the tickets with an open due time,
+/// read from `tickets` first so the order comes from its `(tenant_id, sla_next_due)` index;
+/// otherwise the channels without one.
+fn select_ids(actor: &Actor, due: bool) -> Sql {
+    let mut sql = if due {
+        let mut sql = Sql::new(
+            "SELECT c.id AS id, t.sla_next_due AS t_next_due FROM tickets t \
+             JOIN channels c ON c.id = t.channel_id WHERE t.sla_next_due IS NOT NULL AND ",
+        );
+        sql.push_scope("t.tenant_id", actor).push(" AND ");
+        sql
+    } else {
+        Sql::new(
+            "SELECT c.id AS id, t.sla_next_due AS t_next_due FROM channels c \
+             LEFT JOIN tickets t ON t.channel_id = c.id WHERE t.sla_next_due IS NULL AND ",
+        )
+    };
+    push_visible(&mut sql, actor);
+    sql.push(" AND 1 = 1");
+    sql
+}
+
 /// `SELECT <channel with unread count> … WHERE <visible to the actor> AND `.
 fn select_channels(actor: &Actor) -> Sql {
     let mut sql = select_channels_where(actor, actor.audience());
@@ -98,53 +121,12 @@ impl Store {
                 "sorting and filtering by SLA is for agents",
             ));
         }
+        if by_due {
+            return self.list_by_due(actor, query, limit).await;
+        }
         let mut sql = select_channels(actor);
         sql.push("1 = 1");
-        if let Some(filter) = query.sla {
-            push_sla_filter(&mut sql, filter, Utc::now());
-        }
-        if let Some(channel_type) = query.channel_type {
-            sql.push(" AND c.type = ")
-                .bind(channel_type.as_str().to_owned());
-        }
-        if let Some(status) = query.status {
-            sql.push(" AND c.status = ")
-                .bind(status.as_str().to_owned());
-        }
-        if let Some(priority) = query.priority {
-            sql.push(" AND t.priority = ")
-                .bind(priority.as_str().to_owned());
-        }
-        if let Some(category) = query.category {
-            sql.push(" AND t.category = ")
-                .bind(category.as_str().to_owned());
-        }
-        match query.assigned_to {
-            None => {}
-            Some(AssigneeFilter::Me) => {
-                sql.push(" AND c.assigned_to = ")
-                    .bind(actor.user_id().to_string());
-            }
-            Some(AssigneeFilter::Unassigned) => {
-                sql.push(" AND c.assigned_to IS NULL");
-            }
-            Some(AssigneeFilter::User(user)) => {
-                sql.push(" AND c.assigned_to = ").bind(user.to_string());
-            }
-        }
-        let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        if let Some(number) = q.and_then(ticket_number) {
-            // `#1042`: exactly that ticket.
-            sql.push(" AND t.number = ").bind(number);
-        } else if let Some(q) = q {
-            let pattern = format!("%{}%", super::users::escape_like(&q.to_lowercase()));
-            sql.push(" AND LOWER(COALESCE(c.subject, '')) LIKE ")
-                .bind(pattern)
-                .push(" ESCAPE '\\'");
-        }
-        if by_due {
-            return self.list_by_due(actor, sql, query, limit).await;
-        }
+        push_filters(&mut sql, actor, query);
         if let Some(cursor) = &query.cursor {
             let (at, id) = decode_cursor(cursor)?;
             sql.push(" AND (c.updated_at < ")
@@ -332,6 +314,53 @@ fn push_read_seq(sql: &mut Sql, reader: Audience) {
     sql.push("), 0) AS last_read_seq");
 }
 
+/// Appends the query's filters (` AND …` each): SLA, type, status, priority, category,
+/// assignee, and the text or `#number`.
+fn push_filters(sql: &mut Sql, actor: &Actor, query: &ChannelListQuery) {
+    if let Some(filter) = query.sla {
+        push_sla_filter(sql, filter, Utc::now());
+    }
+    if let Some(channel_type) = query.channel_type {
+        sql.push(" AND c.type = ")
+            .bind(channel_type.as_str().to_owned());
+    }
+    if let Some(status) = query.status {
+        sql.push(" AND c.status = ")
+            .bind(status.as_str().to_owned());
+    }
+    if let Some(priority) = query.priority {
+        sql.push(" AND t.priority = ")
+            .bind(priority.as_str().to_owned());
+    }
+    if let Some(category) = query.category {
+        sql.push(" AND t.category = ")
+            .bind(category.as_str().to_owned());
+    }
+    match query.assigned_to {
+        None => {}
+        Some(AssigneeFilter::Me) => {
+            sql.push(" AND c.assigned_to = ")
+                .bind(actor.user_id().to_string());
+        }
+        Some(AssigneeFilter::Unassigned) => {
+            sql.push(" AND c.assigned_to IS NULL");
+        }
+        Some(AssigneeFilter::User(user)) => {
+            sql.push(" AND c.assigned_to = ").bind(user.to_string());
+        }
+    }
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if let Some(number) = q.and_then(ticket_number) {
+        // `#1042`: exactly that ticket.
+        sql.push(" AND t.number = ").bind(number);
+    } else if let Some(q) = q {
+        let pattern = format!("%{}%", super::users::escape_like(&q.to_lowercase()));
+        sql.push(" AND LOWER(COALESCE(c.subject, '')) LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'");
+    }
+}
+
 /// Appends ` AND …`: the tickets `filter` keeps at `now`, as `SlaFilter::matches` decides
 /// (a recorded breach or an open due time past; an open due time within the hour).
 fn push_sla_filter(sql: &mut Sql, filter: SlaFilter, now: DateTime<Utc>) {
@@ -385,52 +414,59 @@ fn decode_due_cursor(cursor: &str) -> StoreResult<(Option<i64>, String)> {
 }
 
 impl Store {
-    /// The rest of [`Store::list_channels`] for `?sort=due`: soonest open due time first,
-    /// then the channels without one, each group by id.
+    /// [`Store::list_channels`] for `?sort=due`: soonest open due time first, then the
+    /// channels without one, each group by id. Only ids and due times are sorted (two light
+    /// queries, one per group); the page's channels are read whole afterwards.
     async fn list_by_due(
         &self,
         actor: &Actor,
-        mut sql: Sql,
         query: &ChannelListQuery,
         limit: i64,
     ) -> StoreResult<(Vec<Channel>, Option<String>)> {
-        if let Some(cursor) = &query.cursor {
-            match decode_due_cursor(cursor)? {
-                (Some(due), id) => {
-                    sql.push(" AND (t.sla_next_due IS NULL OR t.sla_next_due > ")
-                        .bind(due)
-                        .push(" OR (t.sla_next_due = ")
-                        .bind(due)
-                        .push(" AND c.id > ")
-                        .bind(id)
-                        .push("))");
-                }
-                (None, id) => {
-                    sql.push(" AND t.sla_next_due IS NULL AND c.id > ").bind(id);
-                }
+        let after = query.cursor.as_deref().map(decode_due_cursor).transpose()?;
+        let mut page: Vec<(ChannelId, Option<i64>)> = Vec::new();
+        // The tickets with an open due time, unless the cursor is past them.
+        if !matches!(after, Some((None, _))) {
+            let mut sql = select_ids(actor, true);
+            push_filters(&mut sql, actor, query);
+            if let Some((Some(due), id)) = &after {
+                sql.push(" AND (t.sla_next_due > ")
+                    .bind(*due)
+                    .push(" OR (t.sla_next_due = ")
+                    .bind(*due)
+                    .push(" AND c.id > ")
+                    .bind(id.clone())
+                    .push("))");
+            }
+            sql.push(" ORDER BY t.sla_next_due, c.id LIMIT ")
+                .bind(limit + 1);
+            for row in sql.fetch_all(&self.pool).await? {
+                page.push((parse_col(&row, "id")?, row.try_get("t_next_due")?));
             }
         }
-        sql.push(
-            " ORDER BY CASE WHEN t.sla_next_due IS NULL THEN 1 ELSE 0 END, t.sla_next_due, c.id LIMIT ",
-        )
-        .bind(limit + 1);
-        let rows = sql.fetch_all(&self.pool).await?;
-        let mut dues = Vec::with_capacity(rows.len());
-        let mut channels = Vec::with_capacity(rows.len());
-        for row in &rows {
-            dues.push(row.try_get::<Option<i64>, _>("t_next_due")?);
-            channels.push(rows::channel(row)?);
+        // Then the channels without one.
+        if (page.len() as i64) <= limit {
+            let mut sql = select_ids(actor, false);
+            push_filters(&mut sql, actor, query);
+            if let Some((None, id)) = &after {
+                sql.push(" AND c.id > ").bind(id.clone());
+            }
+            sql.push(" ORDER BY c.id LIMIT ")
+                .bind(limit + 1 - page.len() as i64);
+            for row in sql.fetch_all(&self.pool).await? {
+                page.push((parse_col(&row, "id")?, None));
+            }
         }
-        let next = if channels.len() as i64 > limit {
-            channels.truncate(limit as usize);
-            channels
-                .last()
-                .map(|last| encode_due_cursor(dues[channels.len() - 1], &last.id.to_string()))
+        let next = if page.len() as i64 > limit {
+            page.truncate(limit as usize);
+            page.last()
+                .map(|(id, due)| encode_due_cursor(*due, &id.to_string()))
         } else {
             None
         };
-        self.attach_participants(&mut channels, actor.audience())
-            .await?;
+        let ids: Vec<ChannelId> = page.iter().map(|(id, _)| *id).collect();
+        let mut channels = self.channels_by_id(actor, &ids).await?;
+        channels.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
         Ok((channels, next))
     }
 }
