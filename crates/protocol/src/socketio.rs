@@ -192,9 +192,16 @@ impl SocketPacket {
             None
         };
         rest = &rest[digits..];
+        if ack.is_some() && !matches!(kind, '2' | '3') {
+            return Err(bad("only events and acks carry an ack id", text));
+        }
+        // A payload is a JSON object or array, written right after the header (`0 0` is no
+        // CONNECT with data 0).
         let json = |rest: &str| -> Result<Option<Value>, FrameError> {
             if rest.is_empty() {
                 Ok(None)
+            } else if !rest.starts_with(['{', '[']) {
+                Err(bad("payload is not a JSON object or array", text))
             } else {
                 serde_json::from_str(rest)
                     .map(Some)
@@ -210,7 +217,10 @@ impl SocketPacket {
         match kind {
             '0' => Ok(Self::Connect {
                 namespace,
-                data: json(rest)?,
+                data: match json(rest)? {
+                    data @ (None | Some(Value::Object(_))) => data,
+                    Some(_) => return Err(bad("CONNECT data is not an object", text)),
+                },
             }),
             '1' => Ok(Self::Disconnect { namespace }),
             '2' => {
@@ -231,9 +241,17 @@ impl SocketPacket {
                 ack: ack.ok_or_else(|| bad("an ack needs an id", text))?,
                 args: items(rest)?,
             }),
+            // Its data is any JSON (an object from socket.io 4, a string from older ones),
+            // still right after the header.
             '4' => Ok(Self::ConnectError {
                 namespace,
-                data: json(rest)?.unwrap_or(Value::Null),
+                data: if rest.is_empty() {
+                    Value::Null
+                } else if rest.starts_with(char::is_whitespace) {
+                    return Err(bad("payload is not JSON right after the header", text));
+                } else {
+                    serde_json::from_str(rest).map_err(|_| bad("payload is not JSON", text))?
+                },
             }),
             _ => Err(bad("unknown Socket.IO packet type", text)),
         }
@@ -245,6 +263,25 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_payload_sits_right_after_the_header() {
+        // Found by the property tests: `0 0` read as a CONNECT with data 0, written back as
+        // `00`, which reads as a CONNECT with an ack id and no data.
+        for frame in ["0 0", "00", "0 {}", "00{}", "0[1]", "2 [\"x\"]"] {
+            assert!(SocketPacket::decode(frame).is_err(), "{frame}");
+        }
+        assert_eq!(
+            SocketPacket::decode("4"),
+            Ok(SocketPacket::ConnectError {
+                namespace: "/".to_owned(),
+                data: Value::Null
+            })
+        );
+        let null = SocketPacket::decode("4null").expect("a CONNECT_ERROR");
+        assert_eq!(SocketPacket::decode(&null.encode()), Ok(null));
+        assert!(SocketPacket::decode("4\"not authorized\"").is_ok());
+    }
 
     #[test]
     fn frames_read_back_as_written() {
