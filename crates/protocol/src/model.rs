@@ -156,6 +156,19 @@ pub struct Ticket {
     pub sla: Option<crate::sla::TicketSla>,
 }
 
+impl Ticket {
+    /// Its SLA while the clocks count down: none once resolved or closed, or while it waits
+    /// for the customer (`PENDING_USER` pauses them).
+    pub fn counting_sla(&self) -> Option<&crate::sla::TicketSla> {
+        match self.status {
+            TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::PendingUser => None,
+            TicketStatus::Open | TicketStatus::InProgress | TicketStatus::PendingAdmin => {
+                self.sla.as_ref()
+            }
+        }
+    }
+}
+
 /// A conversation, with what the queue shows of it.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! the `sla_clock` module's; the rules a policy must follow are checked with the other
 //! requests' rules.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -40,25 +40,6 @@ wire_enum!(
         DueSoon = "due_soon",
     }
 );
-
-impl SlaFilter {
-    /// Whether a ticket passes this filter at `now`, given its soonest open due time
-    /// ([`crate::sla_clock::SlaState::next_due`], `None` while paused or when no clock runs)
-    /// and the breaches it has recorded. The server's query and the console's offline
-    /// filter both ask this.
-    pub fn matches(
-        self,
-        next_due: Option<DateTime<Utc>>,
-        breaches: &[SlaBreach],
-        now: DateTime<Utc>,
-    ) -> bool {
-        match self {
-            Self::Breached => !breaches.is_empty() || next_due.is_some_and(|due| due <= now),
-            Self::DueSoon => next_due
-                .is_some_and(|due| due > now && due <= now + TimeDelta::minutes(DUE_SOON_MINUTES)),
-        }
-    }
-}
 
 /// One open interval of a weekday, in the business hours' time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,11 +194,6 @@ pub fn minute_of_day(text: &str, end_of_day: bool) -> Option<u16> {
     }
 }
 
-/// The time left until `due` at `now`; negative once it has passed.
-pub fn remaining(due: DateTime<Utc>, now: DateTime<Utc>) -> TimeDelta {
-    due.signed_duration_since(now)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,27 +221,5 @@ mod tests {
             assert_eq!(minute_of_day(bad, false), None, "{bad}");
         }
         assert_eq!(minute_of_day("24:01", true), None);
-    }
-
-    #[test]
-    fn due_soon_is_within_the_next_hour_and_breached_is_past_or_recorded() {
-        let now = DateTime::<Utc>::UNIX_EPOCH;
-        let at = |minutes| Some(now + TimeDelta::minutes(minutes));
-        assert!(SlaFilter::DueSoon.matches(at(60), &[], now));
-        assert!(!SlaFilter::DueSoon.matches(at(61), &[], now));
-        assert!(!SlaFilter::DueSoon.matches(at(0), &[], now), "already due");
-        assert!(!SlaFilter::DueSoon.matches(None, &[], now));
-        assert!(SlaFilter::Breached.matches(at(0), &[], now));
-        assert!(!SlaFilter::Breached.matches(at(1), &[], now));
-        let breach = SlaBreach {
-            kind: SlaKind::FirstResponse,
-            due_at: now,
-            at: now,
-        };
-        assert!(SlaFilter::Breached.matches(None, &[breach], now));
-        assert_eq!(
-            remaining(now, now + TimeDelta::minutes(5)).num_minutes(),
-            -5
-        );
     }
 }

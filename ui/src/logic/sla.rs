@@ -6,9 +6,6 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use protocol::{Channel, Ticket, TicketStatus};
 
-/// How soon before a due time the badge turns amber, unless the profile says otherwise.
-pub const WARNING_MINUTES: i64 = protocol::ipc::SLA_WARNING_MINUTES as i64;
-
 /// How a badge looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -46,13 +43,7 @@ pub struct Badge {
 /// The soonest due time that counts for `ticket`: none while it is resolved, closed or
 /// waiting for the customer.
 pub fn due(ticket: &Ticket) -> Option<DateTime<Utc>> {
-    if matches!(
-        ticket.status,
-        TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::PendingUser
-    ) {
-        return None;
-    }
-    ticket.sla.as_ref().and_then(|sla| sla.soonest_due())
+    ticket.counting_sla().and_then(|sla| sla.soonest_due())
 }
 
 /// The soonest due time of a channel's ticket, for the "due soonest" order.
@@ -62,18 +53,14 @@ pub fn channel_due(channel: &Channel) -> Option<DateTime<Utc>> {
 
 /// The badge of `ticket` at `now`, warning `warning` ahead; none when no clock runs.
 pub fn badge(ticket: &Ticket, now: DateTime<Utc>, warning: TimeDelta) -> Option<Badge> {
-    let sla = ticket.sla.as_ref()?;
-    if matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed) {
-        return None;
-    }
     if ticket.status == TicketStatus::PendingUser {
-        return sla.soonest_due().map(|_| Badge {
+        return ticket.sla.as_ref()?.soonest_due().map(|_| Badge {
             tone: Tone::Paused,
             text: "SLA paused".to_owned(),
         });
     }
-    let due = sla.soonest_due()?;
-    let left = due - now;
+    let due_at = due(ticket)?;
+    let left = due_at - now;
     let (tone, text) = if left <= TimeDelta::zero() {
         (Tone::Breached, format!("breached {} ago", span(-left)))
     } else if left <= warning {
@@ -143,7 +130,8 @@ mod tests {
         }
     }
 
-    const WARN: TimeDelta = TimeDelta::minutes(WARNING_MINUTES);
+    /// The profile's default warning window.
+    const WARN: TimeDelta = TimeDelta::minutes(15);
 
     fn shown(status: TicketStatus, sla: Option<TicketSla>, now: i64) -> Option<(Tone, String)> {
         badge(&ticket(status, sla), at(now), WARN).map(|b| (b.tone, b.text))

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use protocol::sla::SlaKind;
 use protocol::ChannelId;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::error::Result;
 
@@ -24,25 +24,4 @@ pub fn mark_shown(
         ],
     )?;
     Ok(inserted == 1)
-}
-
-/// Whether a warning was shown.
-pub fn shown(
-    conn: &Connection,
-    channel: ChannelId,
-    kind: SlaKind,
-    due_at: DateTime<Utc>,
-) -> Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM sla_warnings WHERE channel_id = ?1 AND kind = ?2 AND due_at = ?3",
-            params![
-                channel.to_string(),
-                kind.as_str(),
-                due_at.timestamp_micros()
-            ],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use protocol::sla::SlaKind;
-use protocol::{Channel, ChannelId, Role, TicketPriority, TicketStatus};
+use protocol::{Channel, ChannelId, Role, TicketPriority};
 
 use super::policy::{title, Context, Notice};
 
@@ -46,15 +46,9 @@ pub fn warnings(
         let Some(ticket) = channel.ticket.as_ref() else {
             continue;
         };
-        let Some(sla) = ticket.sla.as_ref() else {
+        let Some(sla) = ticket.counting_sla() else {
             continue;
         };
-        if matches!(
-            ticket.status,
-            TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::PendingUser
-        ) {
-            continue;
-        }
         let mine = channel.assigned_to.is_none() || channel.assigned_to == context.me;
         if !(mine || admin) {
             continue;

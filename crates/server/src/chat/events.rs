@@ -272,44 +272,30 @@ impl Events {
         }
         let audience_rooms = rooms::audience(&channel);
         for reader in Audience::ALL {
-            // The actor's view holds for every reader its last message reaches (after an
-            // action that is the action's own SYSTEM message); only an agent's view whose
-            // last message is a note must be read again for the others.
-            let reaches = channel
-                .last_message
-                .as_ref()
-                .is_none_or(|last| Audience::of_message(last).reaches(reader));
-            // What only agents read (a ticket's SLA) is missing from a customer's view: the
-            // agents' is read as the platform; and it never goes to anyone else.
-            let for_agents = Audience::Agents.reaches(reader);
-            let reread = if for_agents && !Audience::Agents.reaches(actor.audience()) {
-                Some(Actor::platform(channel.tenant_id))
-            } else if !reaches {
-                Some(actor.clone())
+            // Each reader audience is told the channel as it may read it (its last message,
+            // read markers, and for agents the ticket's SLA): the actor's view serves the
+            // actor's own audience, the others' is read for them (the agents' as the
+            // platform when a customer acted).
+            let view = if reader == actor.audience() {
+                channel.clone()
             } else {
-                None
-            };
-            let mut view = match reread {
-                None => channel.clone(),
-                Some(reader_actor) => {
-                    match self
-                        .store
-                        .get_channel_for(&reader_actor, channel.id, reader)
-                        .await
-                    {
-                        Ok(view) => shared_view(&view),
-                        Err(error) => {
-                            tracing::warn!(%error, ?reader, "cannot read the channel for an audience; not telling it");
-                            continue;
-                        }
+                let reading = if Audience::Agents.reaches(reader) {
+                    Actor::platform(channel.tenant_id)
+                } else {
+                    actor.clone()
+                };
+                match self
+                    .store
+                    .get_channel_for(&reading, channel.id, reader)
+                    .await
+                {
+                    Ok(view) => shared_view(&view),
+                    Err(error) => {
+                        tracing::warn!(%error, ?reader, "cannot read the channel for an audience; not telling it");
+                        continue;
                     }
                 }
             };
-            if !for_agents {
-                if let Some(ticket) = view.ticket.as_mut() {
-                    ticket.sla = None;
-                }
-            }
             self.emit(
                 Target::to(audience_rooms.clone()).readers_of(reader),
                 names::CHANNEL_UPDATED,

@@ -28,32 +28,43 @@ fn ticket_number(q: &str) -> Option<i64> {
         .and_then(|digits| digits.parse().ok())
 }
 
-/// An opaque queue cursor: the last channel's activity time and id.
-fn encode_cursor(updated_at: i64, id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("v1:{updated_at}:{id}"))
+/// A cursor this server did not give (for this order).
+fn bad_cursor() -> StoreError {
+    StoreError::Invalid(vec![FieldError::new(
+        "cursor",
+        "is not a cursor this server gave for this order",
+    )])
 }
 
-fn decode_cursor(cursor: &str) -> StoreResult<(i64, String)> {
-    let invalid = || {
-        StoreError::Invalid(vec![FieldError::new(
-            "cursor",
-            "is not a cursor this server gave",
-        )])
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+/// An opaque queue cursor: the order's tag (`v1` latest activity, `d1` due time), the last
+/// row's sort key, and its id.
+fn encode_cursor(tag: &str, key: &str, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{tag}:{key}:{id}"))
+}
+
+/// The sort key and the id of a cursor this server gave for the order tagged `tag`.
+fn decode_cursor(cursor: &str, tag: &str) -> StoreResult<(String, String)> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad_cursor())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad_cursor())?;
     let mut parts = text.splitn(3, ':');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some("v1"), Some(at), Some(id)) => {
-            let at = at.parse().map_err(|_| invalid())?;
-            id.parse::<ChannelId>().map_err(|_| invalid())?;
-            Ok((at, id.to_owned()))
+        (Some(found), Some(key), Some(id)) if found == tag => {
+            id.parse::<ChannelId>().map_err(|_| bad_cursor())?;
+            Ok((key.to_owned(), id.to_owned()))
         }
-        _ => Err(invalid()),
+        _ => Err(bad_cursor()),
     }
 }
 
-/// `SELECT c.id, t.sla_next_due … WHERE <visible to the actor> AND `: the queue's ids and
+/// A cursor of the latest-activity order: the last row's activity time and id.
+fn activity_cursor(cursor: &str) -> StoreResult<(i64, String)> {
+    let (at, id) = decode_cursor(cursor, "v1")?;
+    let at = at.parse().map_err(|_| bad_cursor())?;
+    Ok((at, id))
+}
+
+/// `SELECT c.id, t.sla_next_due … WHERE <visible to the actor> AND 1 = 1`, for filters to
+/// follow: the queue's ids and
 /// due times, light enough to sort by due time. `due`: the tickets with an open due time,
 /// read from `tickets` first so the order comes from its `(tenant_id, sla_next_due)` index;
 /// otherwise the channels without one.
@@ -92,9 +103,9 @@ fn select_channels_where(actor: &Actor, reader: Audience) -> Sql {
     sql.push(CHANNEL_COLUMNS)
         // A ticket's SLA is the agents' business.
         .push(if Audience::Agents.reaches(reader) {
-            ", t.sla AS t_sla, t.sla_next_due AS t_next_due"
+            ", t.sla AS t_sla"
         } else {
-            ", CAST(NULL AS TEXT) AS t_sla, t.sla_next_due AS t_next_due"
+            ", CAST(NULL AS TEXT) AS t_sla"
         })
         .push(UNREAD_COLUMN)
         .bind(user.clone());
@@ -128,7 +139,7 @@ impl Store {
         sql.push("1 = 1");
         push_filters(&mut sql, actor, query);
         if let Some(cursor) = &query.cursor {
-            let (at, id) = decode_cursor(cursor)?;
+            let (at, id) = activity_cursor(cursor)?;
             sql.push(" AND (c.updated_at < ")
                 .bind(at)
                 .push(" OR (c.updated_at = ")
@@ -146,9 +157,10 @@ impl Store {
             .collect::<StoreResult<Vec<_>>>()?;
         let next = if channels.len() as i64 > limit {
             channels.truncate(limit as usize);
-            channels
-                .last()
-                .map(|last| encode_cursor(last.updated_at.timestamp_micros(), &last.id.to_string()))
+            channels.last().map(|last| {
+                let at = last.updated_at.timestamp_micros().to_string();
+                encode_cursor("v1", &at, &last.id.to_string())
+            })
         } else {
             None
         };
@@ -361,7 +373,7 @@ fn push_filters(sql: &mut Sql, actor: &Actor, query: &ChannelListQuery) {
     }
 }
 
-/// Appends ` AND …`: the tickets `filter` keeps at `now`, as `SlaFilter::matches` decides
+/// Appends ` AND …`: the tickets `filter` keeps at `now`
 /// (a recorded breach or an open due time past; an open due time within the hour).
 fn push_sla_filter(sql: &mut Sql, filter: SlaFilter, now: DateTime<Utc>) {
     let now = now.timestamp_micros();
@@ -384,33 +396,14 @@ fn push_sla_filter(sql: &mut Sql, filter: SlaFilter, now: DateTime<Utc>) {
     }
 }
 
-/// An opaque cursor of the queue by due time: the last row's due time (`-` for none) and id.
-fn encode_due_cursor(due: Option<i64>, id: &str) -> String {
-    let due = due.map_or_else(|| "-".to_owned(), |d| d.to_string());
-    URL_SAFE_NO_PAD.encode(format!("d1:{due}:{id}"))
-}
-
-fn decode_due_cursor(cursor: &str) -> StoreResult<(Option<i64>, String)> {
-    let invalid = || {
-        StoreError::Invalid(vec![FieldError::new(
-            "cursor",
-            "is not a cursor this server gave for this order",
-        )])
+/// A cursor of the due-time order: the last row's due time (`-` for none) and id.
+fn due_cursor(cursor: &str) -> StoreResult<(Option<i64>, String)> {
+    let (due, id) = decode_cursor(cursor, "d1")?;
+    let due = match due.as_str() {
+        "-" => None,
+        due => Some(due.parse().map_err(|_| bad_cursor())?),
     };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let mut parts = text.splitn(3, ':');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some("d1"), Some(due), Some(id)) => {
-            let due = match due {
-                "-" => None,
-                due => Some(due.parse().map_err(|_| invalid())?),
-            };
-            id.parse::<ChannelId>().map_err(|_| invalid())?;
-            Ok((due, id.to_owned()))
-        }
-        _ => Err(invalid()),
-    }
+    Ok((due, id))
 }
 
 impl Store {
@@ -423,7 +416,7 @@ impl Store {
         query: &ChannelListQuery,
         limit: i64,
     ) -> StoreResult<(Vec<Channel>, Option<String>)> {
-        let after = query.cursor.as_deref().map(decode_due_cursor).transpose()?;
+        let after = query.cursor.as_deref().map(due_cursor).transpose()?;
         let mut page: Vec<(ChannelId, Option<i64>)> = Vec::new();
         // The tickets with an open due time, unless the cursor is past them.
         if !matches!(after, Some((None, _))) {
@@ -459,8 +452,10 @@ impl Store {
         }
         let next = if page.len() as i64 > limit {
             page.truncate(limit as usize);
-            page.last()
-                .map(|(id, due)| encode_due_cursor(*due, &id.to_string()))
+            page.last().map(|(id, due)| {
+                let due = due.map_or_else(|| "-".to_owned(), |d| d.to_string());
+                encode_cursor("d1", &due, &id.to_string())
+            })
         } else {
             None
         };

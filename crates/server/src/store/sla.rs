@@ -3,6 +3,7 @@
 //! A ticket's clock state, the `sla` the contract serves, its soonest due time (for
 //! `?sort=due` and `?sla=`) and its next breach (for the breach task) are written together.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -59,8 +60,36 @@ fn calendar(policy: Option<&SlaPolicy>) -> StoreResult<Calendar> {
     Calendar::for_policy(policy).map_err(|e| StoreError::Corrupt(format!("SLA policy: {e}")))
 }
 
-fn from_time(at: DateTime<Utc>) -> i64 {
-    at.timestamp_micros()
+/// The policies in force for some tenants, with each one's calendar read once.
+struct Rules {
+    policies: Policies,
+    calendars: HashMap<(TenantId, TicketPriority), Calendar>,
+}
+
+impl Rules {
+    async fn load(
+        tx: &mut Transaction<'static, Any>,
+        tenants: impl Iterator<Item = TenantId>,
+    ) -> StoreResult<Self> {
+        Ok(Self {
+            policies: load_policies(tx, tenants).await?,
+            calendars: HashMap::new(),
+        })
+    }
+
+    /// The policy of `tenant`'s `priority`, if it has one, and its calendar.
+    fn of(
+        &mut self,
+        tenant: TenantId,
+        priority: TicketPriority,
+    ) -> StoreResult<(Option<&SlaPolicy>, &Calendar)> {
+        let policy = self.policies.get(&(tenant, priority));
+        let calendar = match self.calendars.entry((tenant, priority)) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(calendar(policy)?),
+        };
+        Ok((policy, calendar))
+    }
 }
 
 /// The clocks of the tickets of `channels` (channels without a ticket have none). A ticket
@@ -150,21 +179,27 @@ async fn load_policies(
 }
 
 /// Writes a ticket's clocks: the state, the `sla` it shows, its soonest due time and its
-/// next breach. Returns whether the `sla` it shows changed.
+/// next breach, under `policy` and its `calendar`. Returns whether the `sla` it shows changed.
 async fn write_clock(
     tx: &mut Transaction<'static, Any>,
     channel: ChannelId,
     clock: &TicketClock,
     policy: Option<&SlaPolicy>,
+    calendar: &Calendar,
 ) -> StoreResult<bool> {
-    let calendar = calendar(policy)?;
-    let view: TicketSla = clock.state.view(policy, &calendar);
+    let view: TicketSla = clock.state.view(policy, calendar);
     let state = serde_json::to_string(&clock.state)
         .map_err(|e| StoreError::Corrupt(format!("sla_state: {e}")))?;
     let view =
         serde_json::to_string(&view).map_err(|e| StoreError::Corrupt(format!("sla: {e}")))?;
-    let next_due = clock.state.next_due(policy, &calendar).map(from_time);
-    let next_breach = clock.state.next_breach(policy, &calendar).map(from_time);
+    let next_due = clock
+        .state
+        .next_due(policy, calendar)
+        .map(|at| at.timestamp_micros());
+    let next_breach = clock
+        .state
+        .next_breach(policy, calendar)
+        .map(|at| at.timestamp_micros());
     let changed = clock.shown.as_deref() != Some(view.as_str());
     let mut sql = Sql::new("UPDATE tickets SET sla_state = ");
     sql.bind(state)
@@ -198,19 +233,18 @@ pub(super) async fn advance(
     if clocks.is_empty() {
         return Ok(Vec::new());
     }
-    let policies = load_policies(tx, clocks.values().map(|c| c.tenant)).await?;
+    let mut rules = Rules::load(tx, clocks.values().map(|c| c.tenant)).await?;
     for change in changes {
         let Some(clock) = clocks.get_mut(&change.channel) else {
             continue;
         };
-        let policy = policies.get(&(clock.tenant, clock.priority));
-        let calendar = calendar(policy)?;
+        let (policy, calendar) = rules.of(clock.tenant, clock.priority)?;
         match change.event {
             Some(event) => {
-                clock.state.step(event, change.at, policy, &calendar);
+                clock.state.step(event, change.at, policy, calendar);
             }
             None => {
-                clock.state.record_breaches(policy, &calendar, change.at);
+                clock.state.record_breaches(policy, calendar, change.at);
             }
         }
         if let Some(priority) = change.priority {
@@ -219,8 +253,8 @@ pub(super) async fn advance(
     }
     let mut changed = Vec::with_capacity(clocks.len());
     for (channel, clock) in &clocks {
-        let policy = policies.get(&(clock.tenant, clock.priority));
-        if write_clock(tx, *channel, clock, policy).await? {
+        let (policy, calendar) = rules.of(clock.tenant, clock.priority)?;
+        if write_clock(tx, *channel, clock, policy, calendar).await? {
             changed.push(*channel);
         }
     }
@@ -340,16 +374,12 @@ impl Store {
         let change = next_change(&mut tx).await?;
         // What fell due under the old policy is a breach of it.
         let open = open_tickets(&mut tx, tenant, priority).await?;
-        let due: Vec<ClockChange> = open
-            .iter()
-            .map(|channel| ClockChange {
-                channel: *channel,
-                event: None,
-                at,
-                priority: None,
-            })
-            .collect();
-        advance(&mut tx, &due).await?;
+        let mut clocks = load_clocks(&mut tx, &open).await?;
+        let mut old = Rules::load(&mut tx, std::iter::once(tenant)).await?;
+        let (old_policy, old_calendar) = old.of(tenant, priority)?;
+        for clock in clocks.values_mut() {
+            clock.state.record_breaches(old_policy, old_calendar, at);
+        }
         let minutes = |m: Option<u32>| m.map(i64::from);
         let mut sql = Sql::new(
             "INSERT INTO sla_policies (tenant_id, priority, first_response_minutes, \
@@ -376,15 +406,12 @@ impl Store {
                  business_hours = excluded.business_hours, updated_at = excluded.updated_at",
             );
         sql.execute(&mut *tx).await?;
-        // Then rewritten under the new one.
+        // Then the due times under the new one.
+        let calendar = calendar(Some(&policy))?;
         let mut recomputed = Vec::with_capacity(open.len());
-        {
-            let mut clocks = load_clocks(&mut tx, &open).await?;
-            for (channel, clock) in &mut clocks {
-                clock.priority = priority;
-                if write_clock(&mut tx, *channel, clock, Some(&policy)).await? {
-                    recomputed.push(*channel);
-                }
+        for (channel, clock) in &clocks {
+            if write_clock(&mut tx, *channel, clock, Some(&policy), &calendar).await? {
+                recomputed.push(*channel);
             }
         }
         if !recomputed.is_empty() {
@@ -476,7 +503,7 @@ impl Store {
             "SELECT channel_id, tenant_id FROM tickets WHERE sla_next_breach IS NOT NULL \
              AND sla_next_breach <= ",
         );
-        sql.bind(from_time(now))
+        sql.bind(now.timestamp_micros())
             .push(" ORDER BY sla_next_breach, channel_id LIMIT ")
             .bind(limit);
         let due: Vec<(ChannelId, TenantId)> = sql

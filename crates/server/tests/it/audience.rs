@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::on_both_databases;
-use crate::support::{Session, TestServer};
+use crate::support::TestServer;
 
 /// Writes a message for agents only into `channel`, as the store's writer does: the next
 /// change number, the channel's next seq, and the row with `internal = 1`.
@@ -50,12 +50,6 @@ async fn write_agents_only(server: &TestServer, channel: &Channel, sender: &str,
     tx.commit().await.expect("commit");
 }
 
-async fn get<T: serde::de::DeserializeOwned>(server: &TestServer, who: &Session, path: &str) -> T {
-    let answer = server.call(Method::GET, path, Some(&who.token), None).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {:?}", answer.body);
-    serde_json::from_value(answer.body).expect("the answer's shape")
-}
-
 fn contents(messages: &[Message]) -> Vec<&str> {
     messages.iter().map(|m| m.content.as_str()).collect()
 }
@@ -84,16 +78,16 @@ on_both_databases! {
         let one = format!("/api/chat/channels/{}", ticket.id);
 
         // Alice, a participant: the note is nowhere.
-        let alices: Vec<Message> = get(&server, &alice, &page).await;
+        let alices: Vec<Message> = server.get(&alice, &page).await;
         assert_eq!(contents(&alices), ["Help", "On it"]);
-        let seen: Channel = get(&server, &alice, &one).await;
+        let seen: Channel = server.get(&alice, &one).await;
         assert_eq!(seen.last_message.as_ref().map(|m| m.content.as_str()), Some("On it"));
         assert_eq!(seen.unread_count, 1, "the admin's reply only");
-        let queue: Vec<Channel> = get(&server, &alice, "/api/chat/channels").await;
+        let queue: Vec<Channel> = server.get(&alice, "/api/chat/channels").await;
         let row = queue.iter().find(|c| c.id == ticket.id).expect("the ticket in alice's queue");
         assert_eq!(row.last_message.as_ref().map(|m| m.content.as_str()), Some("On it"));
         assert_eq!(row.unread_count, 1);
-        let synced: protocol::rest::SyncResponse = get(&server, &alice, "/api/chat/sync?limit=500").await;
+        let synced: protocol::rest::SyncResponse = server.get(&alice, "/api/chat/sync?limit=500").await;
         assert!(
             synced.messages.iter().all(|m| m.content != "Customer seems upset"),
             "{:?}",
@@ -103,14 +97,14 @@ on_both_databases! {
         assert_eq!(synced_channel.last_message.as_ref().map(|m| m.content.as_str()), Some("On it"));
 
         // The admin, an agent: the note everywhere.
-        let admins: Vec<Message> = get(&server, &admin, &page).await;
+        let admins: Vec<Message> = server.get(&admin, &page).await;
         assert_eq!(contents(&admins), ["Help", "On it", "Customer seems upset"]);
-        let seen: Channel = get(&server, &admin, &one).await;
+        let seen: Channel = server.get(&admin, &one).await;
         assert_eq!(
             seen.last_message.as_ref().map(|m| m.content.as_str()),
             Some("Customer seems upset")
         );
-        let synced: protocol::rest::SyncResponse = get(&server, &admin, "/api/chat/sync?limit=500").await;
+        let synced: protocol::rest::SyncResponse = server.get(&admin, "/api/chat/sync?limit=500").await;
         assert!(synced.messages.iter().any(|m| m.content == "Customer seems upset"));
     }
 }

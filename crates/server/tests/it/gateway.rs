@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::socket::{Offer, SocketClient};
-use crate::support::{Db, Session, TestServer};
+use crate::support::{Cluster, Db, Session, TestServer};
 
 async fn socket(server: &TestServer, who: &Session) -> SocketClient {
     SocketClient::connect(&server.base, Offer::Auth(&who.token))
@@ -487,20 +487,10 @@ async fn two_hundred_sockets_in_twenty_channels_each_get_exactly_their_channels_
     assert_eq!(delivered, 200 * 2);
 }
 
-/// The Redis the tests share (started by `cargo xtask test`).
-fn redis_url() -> String {
-    std::env::var("SWITCHBOARD_TEST_REDIS_URL")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
-}
-
 #[tokio::test]
 async fn two_nodes_share_rooms_and_broadcasts_through_redis() {
-    // A prefix of its own: other tests' clusters on the same Redis stay apart.
-    let prefix = format!("sb-test-{}", uuid::Uuid::new_v4().simple());
-    let cluster = |settings: &mut server::Settings| {
-        settings.redis_url = Some(redis_url());
-        settings.redis_prefix = prefix.clone();
-    };
+    let nodes = Cluster::new();
+    let cluster = |settings: &mut server::Settings| nodes.join(settings);
     let node_a = TestServer::start_with(Db::Postgres, cluster).await;
     let node_b = node_a.another_node(cluster).await;
     let alice = node_a.login("alice@acme.test").await;

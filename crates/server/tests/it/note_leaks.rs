@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_databases;
 use crate::socket::{Offer, SocketClient};
-use crate::support::{Db, Session, TestServer};
+use crate::support::{Cluster, Db, Session, TestServer};
 
 /// How one endpoint could carry a note to a non-agent, and how that is checked.
 enum LeakCase {
@@ -169,12 +169,6 @@ fn path_of(route: &Route, query: &str, reader: &Reader) -> String {
     format!("{}{query}", route.path_for(&reader.ticket.id))
 }
 
-async fn read(server: &TestServer, who: &Session, path: &str) -> Value {
-    let answer = server.call(Method::GET, path, Some(&who.token), None).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {:?}", answer.body);
-    answer.body
-}
-
 /// Everything each reader reads on the `Reads` paths, in a fixed order.
 async fn read_everything(server: &TestServer, reader: &Reader) -> Vec<(String, Value)> {
     let mut answers = Vec::new();
@@ -182,7 +176,7 @@ async fn read_everything(server: &TestServer, reader: &Reader) -> Vec<(String, V
         if let Some(LeakCase::Reads(queries)) = leak_case(route) {
             for query in queries {
                 let path = path_of(route, query, reader);
-                let body = read(server, &reader.session, &path).await;
+                let body = server.get::<Value>(&reader.session, &path).await;
                 answers.push((path, body));
             }
         }
@@ -236,15 +230,9 @@ async fn readers(server: &TestServer, agent: &Session) -> Vec<Reader> {
             )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
-        let ticket = serde_json::from_value(
-            read(
-                server,
-                &session,
-                &format!("/api/chat/channels/{}", opened.id),
-            )
-            .await,
-        )
-        .expect("a channel");
+        let ticket = server
+            .get(&session, &format!("/api/chat/channels/{}", opened.id))
+            .await;
         readers.push(Reader {
             role,
             session,
@@ -271,7 +259,7 @@ on_both_databases! {
         for reader in &readers {
             before.push(read_everything(&server, reader).await);
             let synced: SyncResponse = serde_json::from_value(
-                read(&server, &reader.session, "/api/chat/sync?limit=1000").await,
+                server.get::<Value>(&reader.session, "/api/chat/sync?limit=1000").await,
             )
             .expect("a sync answer");
             assert!(!synced.has_more);
@@ -296,9 +284,9 @@ on_both_databases! {
         }
         // The agent reads them (the notes are there, and these paths carry them to agents).
         for reader in &readers {
-            let page = read(&server, &admin, &format!("/api/chat/channels/{}/messages", reader.ticket.id)).await;
+            let page = server.get::<Value>(&admin, &format!("/api/chat/channels/{}/messages", reader.ticket.id)).await;
             assert_eq!(page.as_array().map(|m| m.iter().filter(|m| m["internal"] == true).count()), Some(3));
-            let channel = read(&server, &admin, &format!("/api/chat/channels/{}", reader.ticket.id)).await;
+            let channel = server.get::<Value>(&admin, &format!("/api/chat/channels/{}", reader.ticket.id)).await;
             assert_eq!(channel["lastMessage"]["internal"], true, "{channel}");
         }
 
@@ -315,7 +303,7 @@ on_both_databases! {
             }
             // Sync from the cursor taken before the notes.
             let path = format!("/api/chat/sync?limit=1000&since={cursor}");
-            let since = read(&server, &reader.session, &path).await;
+            let since = server.get::<Value>(&reader.session, &path).await;
             notes.assert_absent(&since, &format!("{:?} reading {path}", reader.role));
             let since: SyncResponse = serde_json::from_value(since).expect("a sync answer");
             assert!(since.messages.is_empty(), "{:?}: {:?}", reader.role, since.messages);
@@ -342,7 +330,7 @@ on_both_databases! {
                     }
                 }
             }
-            let channel = read(&server, &reader.session, &format!("/api/chat/channels/{}", reader.ticket.id)).await;
+            let channel = server.get::<Value>(&reader.session, &format!("/api/chat/channels/{}", reader.ticket.id)).await;
             notes.assert_absent(&channel, &format!("{:?} after acting", reader.role));
             // Read markers, the reader's own (set past the end) and the agent's (on the last
             // note), land on messages the reader may see.
@@ -402,13 +390,8 @@ fn check_heard(event: &str, payload: &Value, notes: &Notes, who: Role) {
 /// them is the fence up to which everything the readers heard is checked.
 #[tokio::test]
 async fn notes_reach_no_non_agent_over_sockets_on_two_nodes() {
-    let prefix = format!("sb-test-{}", uuid::Uuid::new_v4().simple());
-    let redis = std::env::var("SWITCHBOARD_TEST_REDIS_URL")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
-    let cluster = |settings: &mut server::Settings| {
-        settings.redis_url = Some(redis.clone());
-        settings.redis_prefix = prefix.clone();
-    };
+    let nodes = Cluster::new();
+    let cluster = |settings: &mut server::Settings| nodes.join(settings);
     let node_a = TestServer::start_with(Db::Postgres, cluster).await;
     let node_b = node_a.another_node(cluster).await;
     let admin = node_a.login("admin@acme.test").await;

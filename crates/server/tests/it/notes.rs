@@ -11,13 +11,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_databases;
 use crate::socket::{Offer, SocketClient};
-use crate::support::{Db, Session, TestServer};
-
-async fn get<T: serde::de::DeserializeOwned>(server: &TestServer, who: &Session, path: &str) -> T {
-    let answer = server.call(Method::GET, path, Some(&who.token), None).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {:?}", answer.body);
-    serde_json::from_value(answer.body).expect("the answer's shape")
-}
+use crate::support::{Cluster, Db, Session, TestServer};
 
 async fn post(
     server: &TestServer,
@@ -70,26 +64,26 @@ on_both_databases! {
 
         let page = format!("/api/chat/channels/{}/messages", ticket.id);
         let one = format!("/api/chat/channels/{}", ticket.id);
-        let alices: Vec<Message> = get(&server, &alice, &page).await;
+        let alices: Vec<Message> = server.get(&alice, &page).await;
         assert_eq!(contents(&alices), ["Help", "On it"]);
         assert!(alices.iter().all(|m| !m.internal));
-        let seen: Channel = get(&server, &alice, &one).await;
+        let seen: Channel = server.get(&alice, &one).await;
         assert_eq!(seen.last_message.as_ref().map(|m| m.content.as_str()), Some("On it"));
         assert_eq!(seen.unread_count, 1);
-        let queue: Vec<Channel> = get(&server, &alice, "/api/chat/channels?limit=200").await;
+        let queue: Vec<Channel> = server.get(&alice, "/api/chat/channels?limit=200").await;
         let row = queue.iter().find(|c| c.id == ticket.id).expect("in alice's queue");
         assert_eq!(row.last_message.as_ref().map(|m| m.content.as_str()), Some("On it"));
         assert_eq!(row.unread_count, 1);
-        let synced: SyncResponse = get(&server, &alice, "/api/chat/sync?limit=1000").await;
+        let synced: SyncResponse = server.get(&alice, "/api/chat/sync?limit=1000").await;
         assert!(synced.messages.iter().all(|m| !m.internal), "{:?}", contents(&synced.messages));
         let text = serde_json::to_string(&synced).expect("json");
         assert!(!text.contains("Customer seems upset"));
 
         // The admin reads it everywhere; the note did not make the admin a participant.
-        let admins: Vec<Message> = get(&server, &admin, &page).await;
+        let admins: Vec<Message> = server.get(&admin, &page).await;
         assert_eq!(contents(&admins), ["Help", "On it", "Customer seems upset"]);
         assert!(admins[2].internal);
-        let seen: Channel = get(&server, &admin, &one).await;
+        let seen: Channel = server.get(&admin, &one).await;
         assert_eq!(seen.last_message.as_ref().map(|m| m.content.as_str()), Some("Customer seems upset"));
         let admin_id = server.user_id("admin@acme.test").await;
         let participants: Vec<String> = seen.participants.iter().map(|p| p.user_id.to_string()).collect();
@@ -100,7 +94,7 @@ on_both_databases! {
             .await;
         let (status, _) = post(&server, &qm, &billing, json!({"content": "Looking", "internal": true})).await;
         assert_eq!(status, StatusCode::CREATED);
-        let after: Channel = get(&server, &qm, &format!("/api/chat/channels/{}", billing.id)).await;
+        let after: Channel = server.get(&qm, &format!("/api/chat/channels/{}", billing.id)).await;
         let qm_id = server.user_id("qm@acme.test").await;
         assert!(after.participants.iter().all(|p| p.user_id.to_string() != qm_id), "a note does not join");
     }
@@ -108,13 +102,8 @@ on_both_databases! {
 
 #[tokio::test]
 async fn a_note_goes_out_to_agents_only_across_two_nodes() {
-    let prefix = format!("sb-test-{}", uuid::Uuid::new_v4().simple());
-    let redis = std::env::var("SWITCHBOARD_TEST_REDIS_URL")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
-    let cluster = |settings: &mut server::Settings| {
-        settings.redis_url = Some(redis.clone());
-        settings.redis_prefix = prefix.clone();
-    };
+    let nodes = Cluster::new();
+    let cluster = |settings: &mut server::Settings| nodes.join(settings);
     let node_a = TestServer::start_with(Db::Postgres, cluster).await;
     let node_b = node_a.another_node(cluster).await;
     let alice = node_a.login("alice@acme.test").await;
@@ -183,9 +172,9 @@ on_both_databases! {
         let carol = server.login("carol@globex.test").await;
         let existing = |queue: Vec<Channel>| queue.iter().filter_map(|c| c.ticket.as_ref().map(|t| t.number)).max().unwrap_or(0);
         let admin = server.login("admin@acme.test").await;
-        let acme_before = existing(get(&server, &admin, "/api/chat/channels?limit=200&type=SUPPORT").await);
+        let acme_before = existing(server.get(&admin, "/api/chat/channels?limit=200&type=SUPPORT").await);
         let gina = server.login("admin@globex.test").await;
-        let globex_before = existing(get(&server, &gina, "/api/chat/channels?limit=200&type=SUPPORT").await);
+        let globex_before = existing(server.get(&gina, "/api/chat/channels?limit=200&type=SUPPORT").await);
         assert!(acme_before >= 1, "the demo tickets are numbered");
 
         // 200 creates in acme and 50 in globex, all at once.
@@ -212,7 +201,7 @@ on_both_databases! {
         // `#N` finds exactly that ticket.
         let wanted = &opened[1];
         let number = wanted.ticket.as_ref().expect("a ticket").number;
-        let found: Vec<Channel> = get(&server, &admin, &format!("/api/chat/channels?q=%23{number}")).await;
+        let found: Vec<Channel> = server.get(&admin, &format!("/api/chat/channels?q=%23{number}")).await;
         assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), [wanted.id]);
     }
 }

@@ -43,22 +43,10 @@ fn body_of(policy: Option<&SlaPolicy>) -> Value {
     }
 }
 
-async fn channel(server: &TestServer, who: &Session, id: ChannelId) -> Channel {
-    let answer = server
-        .call(
-            Method::GET,
-            &format!("/api/chat/channels/{id}"),
-            Some(&who.token),
-            None,
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
-    serde_json::from_value(answer.body).expect("a channel")
-}
-
 /// The ticket's `sla` as `who` is told it.
 async fn sla(server: &TestServer, who: &Session, id: ChannelId) -> Option<TicketSla> {
-    channel(server, who, id).await.ticket.and_then(|t| t.sla)
+    let channel: Channel = server.get(who, &format!("/api/chat/channels/{id}")).await;
+    channel.ticket.and_then(|t| t.sla)
 }
 
 pub(crate) async fn post(

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::sla::{minutes, post, put_policy, update};
 use crate::socket::{Offer, SocketClient};
-use crate::support::{Db, TestServer};
+use crate::support::{Cluster, Db, TestServer};
 
 /// The breaches of `channel` the database holds.
 async fn breaches_stored(server: &TestServer, channel: ChannelId) -> Vec<SlaKind> {
@@ -46,12 +46,9 @@ async fn breach_heard(socket: &mut SocketClient, channel: ChannelId) {
 /// started afterwards (a restart) records the next one and not that one again.
 #[tokio::test]
 async fn a_breach_is_recorded_once_across_two_nodes_and_a_restart() {
-    let prefix = format!("sb-test-{}", uuid::Uuid::new_v4().simple());
-    let redis = std::env::var("SWITCHBOARD_TEST_REDIS_URL")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+    let nodes = Cluster::new();
     let cluster = |settings: &mut server::Settings| {
-        settings.redis_url = Some(redis.clone());
-        settings.redis_prefix = prefix.clone();
+        nodes.join(settings);
         settings.sla_check_interval = std::time::Duration::from_millis(300);
     };
     let node_a = TestServer::start_with(Db::Postgres, cluster).await;

@@ -152,6 +152,13 @@ impl TestServer {
         serde_json::from_value(answer.body).expect("a channel")
     }
 
+    /// `GET path` as `who`, which must answer 200, read as `T`.
+    pub async fn get<T: serde::de::DeserializeOwned>(&self, who: &Session, path: &str) -> T {
+        let answer = self.call(Method::GET, path, Some(&who.token), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {:?}", answer.body);
+        serde_json::from_value(answer.body).expect("the answer's shape")
+    }
+
     /// The channels `session` sees (first 200).
     pub async fn queue(&self, session: &Session) -> Vec<Channel> {
         let answer = self
@@ -229,6 +236,31 @@ impl TestServer {
     /// Opens the store directly (for the store-level cases).
     pub async fn store(&self) -> Store {
         Store::connect(&self.database_url).await.expect("the store")
+    }
+}
+
+/// The nodes of one platform sharing rooms through the tests' Redis (started by `cargo xtask
+/// test`), under a prefix of their own so other tests' clusters stay apart.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    redis: String,
+    prefix: String,
+}
+
+impl Cluster {
+    /// A new cluster.
+    pub fn new() -> Self {
+        Self {
+            redis: std::env::var("SWITCHBOARD_TEST_REDIS_URL")
+                .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned()),
+            prefix: format!("sb-test-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
+
+    /// Makes `settings` a node's of this cluster.
+    pub fn join(&self, settings: &mut Settings) {
+        settings.redis_url = Some(self.redis.clone());
+        settings.redis_prefix = self.prefix.clone();
     }
 }
 
