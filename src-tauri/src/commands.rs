@@ -157,6 +157,7 @@ pub fn view_channel(console: State<'_, Console>, channel_id: Option<ChannelId>) 
         if let Some(new) = channel_id {
             realtime.join(new);
         }
+        realtime.view(channel_id);
     });
 }
 

@@ -17,9 +17,12 @@
 //!   updates wait behind a pill (`u` shows them); a ticket found by its `#number`.
 //! - `sla`: SLA countdown badges in the queue and the details, calm, amber and red; `t`
 //!   takes the open ticket.
+//! - `collision`: a colleague on the same ticket shows in its header; Send asks when the
+//!   customer or a colleague posted first.
 //! - `workflow`: the agent workflow: an internal note the customer never sees, a canned
 //!   response inserted with `/` and sent filled in, a draft that survives a restart.
 
+mod collision;
 mod console;
 mod instance;
 mod queue_hold;

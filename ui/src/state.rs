@@ -10,6 +10,7 @@ use protocol::events::UserTyping;
 use protocol::ipc::{
     AppInfo, ChannelPage, ConnectionReport, ConnectionState, Settings, SignInDefaults, SignedIn,
 };
+use protocol::presence::PresenceAgent;
 use protocol::{Channel, ChannelId, Message, MessageId, UserId};
 use yew::Reducible;
 
@@ -68,6 +69,9 @@ pub struct AppState {
     pub open: Option<OpenChannel>,
     /// Who is typing where.
     pub typing: Rc<HashMap<ChannelId, Vec<UserTyping>>>,
+    /// The agents viewing or typing in each channel, as the platform last said (agents
+    /// only; emptied while offline, since it would go stale).
+    pub presence: Rc<HashMap<ChannelId, Vec<PresenceAgent>>>,
     /// The outbox.
     pub outbox: Rc<Vec<OutboxItem>>,
     /// The last failure worth showing, until dismissed.
@@ -325,7 +329,14 @@ impl AppState {
             Change::Synced { .. } => self.synced += 1,
             Change::Outbox => self.outbox_changes += 1,
             Change::CannedResponses => self.workflow.canned_changed(),
-            Change::Connection { .. } => {}
+            Change::Presence { presence } => {
+                Rc::make_mut(&mut self.presence).insert(presence.channel_id, presence.agents);
+            }
+            Change::Connection { state, .. } => {
+                if state != ConnectionState::Online && !self.presence.is_empty() {
+                    self.presence = Rc::default();
+                }
+            }
         }
     }
 }
@@ -503,6 +514,30 @@ mod tests {
             message: Box::new(message_in(&ticket, 3, &alice)),
         }));
         assert!(typists(&posted, ticket.id, None).is_empty());
+    }
+
+    #[test]
+    fn presence_is_kept_per_channel_and_forgotten_offline() {
+        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
+        let quinn = user("quinn");
+        let presence = protocol::presence::Presence {
+            channel_id: ticket.id,
+            agents: vec![PresenceAgent {
+                user_id: quinn.id,
+                user_name: "quinn".into(),
+                state: protocol::presence::PresenceState::Typing,
+                since: chrono::Utc::now(),
+            }],
+        };
+        let state = signed_in(Role::OrgAdmin).apply(Action::Changed(Change::Presence {
+            presence: presence.clone(),
+        }));
+        assert_eq!(state.presence.get(&ticket.id), Some(&presence.agents));
+        let offline = state.apply(Action::Changed(Change::Connection {
+            state: ConnectionState::Offline,
+            detail: None,
+        }));
+        assert!(offline.presence.is_empty());
     }
 
     #[test]

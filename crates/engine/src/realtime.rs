@@ -13,7 +13,6 @@
 //! The Socket.IO part alone, with nothing of the session or the cache, is [`socket`]; it is
 //! tested against the official Node server as well as this product's.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,9 +31,11 @@ use crate::outbox::OutboxHandle;
 use crate::session::Session;
 use crate::sync;
 
+mod followed;
 mod refusal;
 pub mod socket;
 
+use followed::Followed;
 use refusal::Refusal;
 use socket::{Incoming, Socket};
 
@@ -49,6 +50,7 @@ enum Command {
     Join(ChannelId),
     Leave(ChannelId),
     Typing(ChannelId, bool),
+    View(Option<ChannelId>),
     Stop,
 }
 
@@ -91,6 +93,12 @@ impl Realtime {
     /// Tells the room the user is typing (or stopped).
     pub fn typing(&self, channel: ChannelId, typing: bool) {
         let _ = self.commands.send(Command::Typing(channel, typing));
+    }
+
+    /// The channel on screen (an agent's colleagues see it in the channel's presence);
+    /// kept across reconnects.
+    pub fn view(&self, channel: Option<ChannelId>) {
+        let _ = self.commands.send(Command::View(channel));
     }
 
     /// Ends the connection and waits for it to close.
@@ -151,7 +159,7 @@ async fn run(
     sync_batch: u32,
     outbox: OutboxHandle,
 ) {
-    let mut joined: BTreeSet<ChannelId> = BTreeSet::new();
+    let mut followed = Followed::new(session.viewer().role.is_agent());
     let mut backoff = Backoff::new();
     loop {
         connection(&changes, ConnectionState::Connecting, None);
@@ -160,11 +168,7 @@ async fn run(
                 backoff.reset();
                 match catch_up(&session, &cache, &changes, sync_batch, &outbox).await {
                     Ok(()) => {
-                        for channel in &joined {
-                            let _ = socket
-                                .emit(name::JOIN_CHANNEL, json!({"channelId": channel}))
-                                .await;
-                        }
+                        let _ = followed.replay(&mut socket).await;
                         connection(&changes, ConnectionState::Online, None);
                         serve(
                             &mut socket,
@@ -172,7 +176,7 @@ async fn run(
                             &cache,
                             &changes,
                             &mut commands,
-                            &mut joined,
+                            &mut followed,
                             sync_batch,
                         )
                         .await
@@ -222,8 +226,9 @@ async fn run(
                 () = &mut wait => break,
                 command = commands.recv() => match command {
                     None | Some(Command::Stop) => return,
-                    Some(Command::Join(channel)) => { joined.insert(channel); }
-                    Some(Command::Leave(channel)) => { joined.remove(&channel); }
+                    Some(Command::Join(channel)) => { followed.rooms.insert(channel); }
+                    Some(Command::Leave(channel)) => { followed.rooms.remove(&channel); }
+                    Some(Command::View(channel)) => { followed.set_viewing(channel); }
                     Some(Command::Typing(..)) => {}
                 },
             }
@@ -293,7 +298,7 @@ async fn serve(
     cache: &Cache,
     changes: &Changes,
     commands: &mut mpsc::UnboundedReceiver<Command>,
-    joined: &mut BTreeSet<ChannelId>,
+    followed: &mut Followed,
     sync_batch: u32,
 ) -> Ended {
     loop {
@@ -312,7 +317,7 @@ async fn serve(
                             Ok(Some(ServerEvent::Error(error))) if error.code == Some(ErrorCode::TokenExpired) => {
                                 return Ended::TokenExpired;
                             }
-                            Ok(Some(ServerEvent::LeftChannel(left))) if joined.contains(&left.channel_id) => {
+                            Ok(Some(ServerEvent::LeftChannel(left))) if followed.rooms.contains(&left.channel_id) => {
                                 // The room was emptied (its audience changed): follow it again if
                                 // the platform still lets us.
                                 let _ = socket.emit(name::JOIN_CHANNEL, json!({"channelId": left.channel_id})).await;
@@ -335,17 +340,18 @@ async fn serve(
                         return Ended::Stopped;
                     }
                     Some(Command::Join(channel)) => {
-                        joined.insert(channel);
+                        followed.rooms.insert(channel);
                         socket.emit(name::JOIN_CHANNEL, json!({"channelId": channel})).await
                     }
                     Some(Command::Leave(channel)) => {
-                        joined.remove(&channel);
+                        followed.rooms.remove(&channel);
                         socket.emit(name::LEAVE_CHANNEL, json!({"channelId": channel})).await
                     }
                     Some(Command::Typing(channel, typing)) => {
                         let event = if typing { name::TYPING } else { name::STOP_TYPING };
                         socket.emit(event, json!({"channelId": channel})).await
                     }
+                    Some(Command::View(channel)) => followed.view(socket, channel).await,
                 };
                 if let Err(error) = sent {
                     return Ended::Dropped(error.to_string());
@@ -413,6 +419,7 @@ async fn apply(
         }
         ServerEvent::UserTyping(typing) => changes.send(Change::Typing { typing }),
         ServerEvent::UserStopTyping(typing) => changes.send(Change::StoppedTyping { typing }),
+        ServerEvent::Presence(presence) => changes.send(Change::Presence { presence }),
         ServerEvent::CannedResponsesChanged(_) => {
             let report = sync::catch_up(session, cache, sync_batch).await?;
             if report.canned > 0 {

@@ -20,6 +20,11 @@ pub enum ClientEvent {
     StopTyping,
     /// `mark_read {channelId, seq}`: move the read marker (acked).
     MarkRead,
+    /// `viewing {channelId}` (agents): the user has the channel open; acked with the
+    /// current presence list.
+    Viewing,
+    /// `stop_viewing {channelId}` (agents): the user closed it (acked).
+    StopViewing,
 }
 
 /// What an event carries, by the protocol type its payload decodes as.
@@ -42,6 +47,8 @@ impl ClientEvent {
         Self::Typing,
         Self::StopTyping,
         Self::MarkRead,
+        Self::Viewing,
+        Self::StopViewing,
     ];
 
     /// Its name on the wire.
@@ -53,15 +60,20 @@ impl ClientEvent {
             Self::Typing => name::TYPING,
             Self::StopTyping => name::STOP_TYPING,
             Self::MarkRead => name::MARK_READ,
+            Self::Viewing => name::VIEWING,
+            Self::StopViewing => name::STOP_VIEWING,
         }
     }
 
     /// What its payload decodes as.
     pub const fn payload(self) -> Payload {
         match self {
-            Self::JoinChannel | Self::LeaveChannel | Self::Typing | Self::StopTyping => {
-                Payload::ChannelRef
-            }
+            Self::JoinChannel
+            | Self::LeaveChannel
+            | Self::Typing
+            | Self::StopTyping
+            | Self::Viewing
+            | Self::StopViewing => Payload::ChannelRef,
             Self::SendMessage => Payload::SendMessage,
             Self::MarkRead => Payload::ReadMarker,
         }

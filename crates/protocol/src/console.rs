@@ -54,6 +54,12 @@ pub enum Change {
         /// Who, where.
         typing: UserStopTyping,
     },
+    /// The agents viewing or typing in a channel changed (agents' consoles only).
+    #[serde(rename_all = "camelCase")]
+    Presence {
+        /// The channel's whole list now.
+        presence: crate::presence::Presence,
+    },
     /// The user read a channel up to `seq` (on another device, or here).
     #[serde(rename_all = "camelCase")]
     Read {

@@ -32,6 +32,10 @@ pub mod name {
     pub const STOP_TYPING: &str = "stop_typing";
     /// client → server: the user read up to a seq.
     pub const MARK_READ: &str = "mark_read";
+    /// client → server (agents): the user has a channel open.
+    pub const VIEWING: &str = "viewing";
+    /// client → server (agents): the user closed a channel.
+    pub const STOP_VIEWING: &str = "stop_viewing";
 
     /// server → client: the socket joined a channel's room.
     pub const JOINED_CHANNEL: &str = "joined_channel";
@@ -55,6 +59,8 @@ pub mod name {
     pub const ERROR: &str = "error";
     /// The canned responses a socket's user may use changed: sync to get them (`{}`).
     pub const CANNED_RESPONSES_CHANGED: &str = "canned_responses_changed";
+    /// server → client (agents): who is viewing or typing in a channel now.
+    pub const PRESENCE: &str = "presence";
 }
 
 /// The handshake's `auth` object.
@@ -306,6 +312,8 @@ pub enum ServerEvent {
     /// `canned_responses_changed` (`{}`): the canned responses the user may use changed;
     /// a console syncs to get them.
     CannedResponsesChanged(Empty),
+    /// `presence` (agents only): the agents viewing or typing in a channel.
+    Presence(crate::presence::Presence),
     /// `error`.
     Error(ErrorEvent),
 }
@@ -324,6 +332,7 @@ impl ServerEvent {
             Self::UserStopTyping(_) => name::USER_STOP_TYPING,
             Self::ReadUpdated(_) => name::READ_UPDATED,
             Self::CannedResponsesChanged(_) => name::CANNED_RESPONSES_CHANGED,
+            Self::Presence(_) => name::PRESENCE,
             Self::Error(_) => name::ERROR,
         }
     }
@@ -345,6 +354,7 @@ impl ServerEvent {
             name::USER_STOP_TYPING => Self::UserStopTyping(as_(payload)?),
             name::READ_UPDATED => Self::ReadUpdated(as_(payload)?),
             name::CANNED_RESPONSES_CHANGED => Self::CannedResponsesChanged(as_(payload)?),
+            name::PRESENCE => Self::Presence(as_(payload)?),
             name::ERROR => Self::Error(as_(payload)?),
             _ => return Ok(None),
         };
@@ -363,6 +373,7 @@ impl ServerEvent {
             Self::UserStopTyping(p) => serde_json::to_value(p),
             Self::ReadUpdated(p) => serde_json::to_value(p),
             Self::CannedResponsesChanged(p) => serde_json::to_value(p),
+            Self::Presence(p) => serde_json::to_value(p),
             Self::Error(p) => serde_json::to_value(p),
         }
     }

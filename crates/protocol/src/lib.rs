@@ -51,6 +51,7 @@ pub mod ids;
 pub mod ipc;
 pub mod json;
 pub mod model;
+pub mod presence;
 pub mod rest;
 pub mod roles;
 pub mod secret;

@@ -26,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod presence;
 pub mod rooms;
 pub mod settings;
 pub mod store;
@@ -38,6 +39,8 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+use crate::presence::Presence;
 
 pub use http::{app, AppState};
 pub use settings::Settings;
@@ -55,6 +58,14 @@ pub enum LaunchError {
     /// The real-time gateway could not start.
     #[error("cannot start the gateway: {0}")]
     Gateway(#[from] gateway::GatewayError),
+    /// Presence could not reach Redis.
+    #[error("cannot keep presence in Redis at {url}: {source}")]
+    Presence {
+        /// The URL, without credentials.
+        url: String,
+        /// What failed.
+        source: presence::PresenceError,
+    },
     /// Serving failed.
     #[error("serving failed: {0}")]
     Serve(#[from] std::io::Error),
@@ -115,11 +126,24 @@ pub async fn launch(
     let buffer = settings.socket_buffer_packets;
     let drain = settings.drain_timeout;
     let sla_interval = settings.sla_check_interval;
+    let presence_ttl = settings.presence_ttl;
+    let presence = match &redis {
+        Some((url, prefix)) => {
+            Presence::shared(url, prefix, presence_ttl)
+                .await
+                .map_err(|source| LaunchError::Presence {
+                    url: settings::redact_url(url),
+                    source,
+                })?
+        }
+        None => Presence::local(),
+    };
     let state = AppState::new(store.clone(), settings);
     let gateway = gateway::GatewayState {
         store: store.clone(),
         keys: state.keys.clone(),
         chat: state.chat.clone(),
+        presence: presence.clone(),
     };
     let chat = state.chat.clone();
     // However serving ends (even dropped mid-way), the socket server lets go of the chat
@@ -141,6 +165,12 @@ pub async fn launch(
     let breaches = tokio::spawn(chat::breaches::watch(
         chat.clone(),
         sla_interval,
+        stopped.clone(),
+    ));
+    let presence_keeper = tokio::spawn(presence::keeper::run(
+        presence,
+        chat.clone(),
+        presence_ttl / 3,
         stopped.clone(),
     ));
     // Open sockets would hold the graceful shutdown forever: close them first.
@@ -179,6 +209,9 @@ pub async fn launch(
     let _ = stopping.send(true);
     if let Err(error) = breaches.await {
         tracing::warn!(%error, "the SLA breach task failed");
+    }
+    if let Err(error) = presence_keeper.await {
+        tracing::warn!(%error, "the presence keeper failed");
     }
     if let Some(metrics) = metrics {
         if let Ok(Err(error)) = metrics.await {

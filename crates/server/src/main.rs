@@ -38,6 +38,14 @@ enum Command {
         /// Redis, to share rooms between several nodes.
         #[arg(long, env = "REDIS_URL")]
         redis_url: Option<String>,
+        /// The prefix of this cluster's Redis keys and channels: nodes sharing one Redis
+        /// form one cluster when their prefix is the same.
+        #[arg(long, env = "REDIS_PREFIX", default_value = "switchboard")]
+        redis_prefix: String,
+        /// With Redis: seconds after which the agents of a node that died (and stopped
+        /// renewing its presence entries) leave every presence list.
+        #[arg(long, env = "PRESENCE_TTL", default_value_t = 45, value_parser = clap::value_parser!(u64).range(3..=3600))]
+        presence_ttl: u64,
         /// Seed the demo data into an empty database; a random JWT secret is used unless
         /// JWT_SECRET is set.
         #[arg(long)]
@@ -143,6 +151,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve {
             bind,
             redis_url,
+            redis_prefix,
+            presence_ttl,
             demo,
             cors_origins,
             metrics_listen,
@@ -162,6 +172,8 @@ async fn run(cli: Cli) -> Result<()> {
             let mut settings = Settings::new(database_url, jwt_secret);
             settings.bind = bind;
             settings.redis_url = redis_url;
+            settings.redis_prefix = redis_prefix;
+            settings.presence_ttl = std::time::Duration::from_secs(presence_ttl);
             settings.demo = demo;
             settings.cors_origins = cors_origins;
             settings.metrics_listen = metrics_listen;

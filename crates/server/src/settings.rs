@@ -46,6 +46,9 @@ pub struct Settings {
     /// How often the SLA breach task looks for due times at the latest (it also wakes when
     /// the next one falls due).
     pub sla_check_interval: Duration,
+    /// How long a presence entry kept in Redis lives unless its node renews it (every third
+    /// of it): how soon the agents of a node that died leave every list.
+    pub presence_ttl: Duration,
     /// How long a stop waits for requests in flight once sockets are told goodbye; then
     /// the server stops anyway.
     pub drain_timeout: Duration,
@@ -71,6 +74,7 @@ impl Settings {
             metrics_listen: None,
             drain_timeout: Duration::from_secs(20),
             sla_check_interval: Duration::from_secs(30),
+            presence_ttl: Duration::from_secs(45),
         }
     }
 }
@@ -112,6 +116,7 @@ impl std::fmt::Debug for Settings {
             .field("metrics_listen", &self.metrics_listen)
             .field("drain_timeout", &self.drain_timeout)
             .field("sla_check_interval", &self.sla_check_interval)
+            .field("presence_ttl", &self.presence_ttl)
             .finish()
     }
 }

@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 
 use crate::database::Database;
 
-/// The JWT secret of the in-process servers.
-const SECRET: &str = "a test secret that is long enough";
+/// The JWT secret of the in-process servers (a spawned node of the same platform needs it).
+pub const SECRET: &str = "a test secret that is long enough";
 
 /// Settings for a test platform over `database_url`: a fixed secret, the demo data on,
 /// every other value at the server's default.

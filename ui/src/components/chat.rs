@@ -178,6 +178,7 @@ pub fn chat_view() -> Html {
                     }
                     { title }
                 </h2>
+                <super::presence::PresenceLine channel={id} />
             </header>
             <ol class="chat__messages" ref={list_ref} onscroll={on_scroll} data-testid="messages">
                 if open.has_older {

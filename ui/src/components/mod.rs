@@ -8,6 +8,7 @@ pub mod dialogs;
 mod error_banner;
 mod header;
 mod notice;
+mod presence;
 pub mod queue;
 
 pub use chat::ChatView;

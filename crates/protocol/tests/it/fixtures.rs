@@ -162,6 +162,7 @@ fn every_server_event_decodes_by_name_and_keeps_its_payload() {
         ("user_stop_typing", "events/user_stop_typing.json"),
         ("read_updated", "events/read_marker.json"),
         ("canned_responses_changed", "events/empty.json"),
+        ("presence", "events/presence.json"),
         ("error", "events/error.json"),
     ];
     for (name, file) in cases {
@@ -180,7 +181,7 @@ fn every_server_event_decodes_by_name_and_keeps_its_payload() {
 
 #[test]
 fn an_unknown_server_event_is_not_an_error() {
-    let decoded = ServerEvent::decode("presence_changed", serde_json::json!({}));
+    let decoded = ServerEvent::decode("presence_moved", serde_json::json!({}));
     assert_eq!(decoded, Ok(None));
 }
 

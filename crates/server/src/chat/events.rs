@@ -350,6 +350,20 @@ impl Events {
         .await;
     }
 
+    /// `presence` of `channel` to the agents who may see it (joined or not).
+    pub(super) async fn presence(
+        &self,
+        channel: &Channel,
+        presence: &protocol::presence::Presence,
+    ) {
+        self.emit(
+            Target::to(rooms::audience(channel)).readers_of(Audience::Agents),
+            names::PRESENCE,
+            presence,
+        )
+        .await;
+    }
+
     /// `canned_responses_changed {}` to whoever may use `response`: the tenant's agents for
     /// the tenant's, the owner's sockets in that tenant for an agent's own.
     pub(super) async fn canned_changed(&self, response: &CannedResponse) {

@@ -252,6 +252,21 @@ impl Chat {
         Ok(policy)
     }
 
+    /// `presence` of a channel of `tenant` to the agents who may see it.
+    pub async fn tell_presence(&self, tenant: TenantId, presence: protocol::presence::Presence) {
+        let platform = Actor::platform(tenant);
+        match self
+            .store
+            .get_channel_for(&platform, presence.channel_id, Audience::Agents)
+            .await
+        {
+            Ok(channel) => self.events.presence(&channel, &presence).await,
+            Err(error) => {
+                tracing::debug!(%error, channel = %presence.channel_id, "presence of a channel gone")
+            }
+        }
+    }
+
     async fn tell_sla_changed(&self, channel: ChannelId, tenant: TenantId) {
         let platform = Actor::platform(tenant);
         match self

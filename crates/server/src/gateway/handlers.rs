@@ -10,13 +10,13 @@ use protocol::events::{
     UserTyping,
 };
 use protocol::rest::SendMessageRequest;
-use protocol::validate::Validate;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
 use socketioxide::ParserError;
 
+use super::payload::{coded, decode, session};
+use super::presence;
 use super::reply::Reply;
 use super::session::SocketSession;
 use super::typing::TypingTarget;
@@ -39,6 +39,8 @@ pub fn register<A: Adapter>(socket: &SocketRef<A>) {
             ClientEvent::Typing => socket.on(name, typing::<A>),
             ClientEvent::StopTyping => socket.on(name, stop_typing::<A>),
             ClientEvent::MarkRead => socket.on(name, mark_read::<A>),
+            ClientEvent::Viewing => socket.on(name, presence::viewing::<A>),
+            ClientEvent::StopViewing => socket.on(name, presence::stop_viewing::<A>),
         }
     }
     socket.on_fallback(unknown_event::<A>);
@@ -51,40 +53,13 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
     tracing::debug!(socket = %socket.id, "socket connected");
 }
 
-async fn on_disconnect<A: Adapter>(socket: SocketRef<A>) {
+async fn on_disconnect<A: Adapter>(socket: SocketRef<A>, State(state): State<GatewayState>) {
     if let Some(session) = socket.extensions.get::<Arc<SocketSession>>() {
         session.end();
+        presence::gone(&socket, &state).await;
         crate::telemetry::metrics::socket_disconnected();
         tracing::debug!(socket = %socket.id, user = %session.actor.user_id(), "socket left");
     }
-}
-
-fn session<A: Adapter>(socket: &SocketRef<A>) -> Result<Arc<SocketSession>, CodedError> {
-    socket
-        .extensions
-        .get::<Arc<SocketSession>>()
-        .ok_or_else(|| CodedError {
-            code: ErrorCode::Unauthorized,
-            message: "this socket has no session".to_owned(),
-            fields: None,
-        })
-}
-
-/// Decodes and validates an event's payload; errors name the field.
-fn decode<T: DeserializeOwned + Validate>(
-    data: Result<Value, ParserError>,
-) -> Result<T, CodedError> {
-    let value = data.map_err(|_| ApiError::invalid("payload", "must be a JSON object").coded())?;
-    let payload: T = protocol::json::from_value(value)
-        .map_err(|error| ApiError::Invalid(vec![error.into_field_error()]).coded())?;
-    payload
-        .validate()
-        .map_err(|fields| ApiError::Invalid(fields).coded())?;
-    Ok(payload)
-}
-
-fn coded(error: impl Into<ApiError>) -> CodedError {
-    error.into().coded()
 }
 
 async fn join_channel<A: Adapter>(
@@ -201,6 +176,9 @@ async fn typing_event<A: Adapter>(
     };
     if let Err(error) = sent {
         tracing::debug!(%error, "typing broadcast incomplete");
+    }
+    if session.actor.role().is_agent() {
+        presence::typed(socket, state, target.channel_id, started).await;
     }
     Ok(Empty {})
 }

@@ -3,12 +3,16 @@
 //!
 //! - [`session`]: the token handshake and the session's end at token expiry.
 //! - [`handlers`]: the client → server events.
+//! - [`payload`]: each event's session, decoded payload and coded errors.
 //! - [`reply`]: acks, and `error` events for failures without one.
+//! - [`presence`]: who views or types where, for agents.
 //! - [`typing`]: the one payload that ignores fields the contract does not name.
 //!
 //! With a Redis URL, nodes share rooms and broadcasts through `socketioxide-redis`.
 
 mod handlers;
+mod payload;
+mod presence;
 mod reply;
 mod session;
 mod typing;
@@ -28,6 +32,7 @@ use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 
 use crate::auth::TokenKeys;
 use crate::chat::{Chat, Io};
+use crate::presence::Presence;
 use crate::store::Store;
 
 pub use crate::settings::SOCKET_BUFFER_PACKETS;
@@ -45,6 +50,8 @@ pub struct GatewayState {
     pub keys: TokenKeys,
     /// Every change goes through it.
     pub chat: Chat,
+    /// Who views what.
+    pub presence: Presence,
 }
 
 /// Why the gateway could not start.

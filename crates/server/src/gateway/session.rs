@@ -24,33 +24,64 @@ pub struct SocketSession {
     /// The user's display name, from the store (never from the client).
     pub name: String,
     /// Typing events allowed in the current window.
-    typing: Mutex<TypingWindow>,
+    typing: Mutex<Allowance>,
+    /// `viewing` / `stop_viewing` events allowed in the current window.
+    viewing: Mutex<Allowance>,
     /// The timer that ends the session when the token expires.
     expiry: Mutex<Option<AbortHandle>>,
 }
 
-/// At most [`TYPING_PER_WINDOW`] typing events per [`TYPING_WINDOW`].
+/// At most `per_window` events per `window`.
 #[derive(Debug)]
-struct TypingWindow {
+struct Allowance {
     started: Instant,
     count: u32,
+    window: Duration,
+    per_window: u32,
 }
 
+impl Allowance {
+    fn new(window: Duration, per_window: u32) -> Mutex<Self> {
+        Mutex::new(Self {
+            started: Instant::now(),
+            count: 0,
+            window,
+            per_window,
+        })
+    }
+}
+
+/// Counts one event against `allowance`; false when it is spent.
+fn spend(allowance: &Mutex<Allowance>) -> bool {
+    let Ok(mut allowance) = allowance.lock() else {
+        return false;
+    };
+    if allowance.started.elapsed() >= allowance.window {
+        allowance.started = Instant::now();
+        allowance.count = 0;
+    }
+    allowance.count += 1;
+    allowance.count <= allowance.per_window
+}
+
+/// Typing: at most 10 events per 5 s.
 const TYPING_WINDOW: Duration = Duration::from_secs(5);
 const TYPING_PER_WINDOW: u32 = 10;
+
+/// Viewing: at most 40 `viewing` / `stop_viewing` per 10 s (a console sends two per ticket
+/// it moves to, and an agent triaging with the keyboard moves quickly).
+pub const VIEWING_WINDOW: Duration = Duration::from_secs(10);
+const VIEWING_PER_WINDOW: u32 = 40;
 
 impl SocketSession {
     /// Counts one typing event; false when the socket is over its allowance.
     pub fn allow_typing(&self) -> bool {
-        let Ok(mut window) = self.typing.lock() else {
-            return false;
-        };
-        if window.started.elapsed() >= TYPING_WINDOW {
-            window.started = Instant::now();
-            window.count = 0;
-        }
-        window.count += 1;
-        window.count <= TYPING_PER_WINDOW
+        spend(&self.typing)
+    }
+
+    /// Counts one `viewing` / `stop_viewing`; false when the socket is over its allowance.
+    pub fn allow_viewing(&self) -> bool {
+        spend(&self.viewing)
     }
 
     /// Stops the expiry timer (the socket is gone).
@@ -123,10 +154,8 @@ pub async fn authenticate<A: Adapter>(
     let session = Arc::new(SocketSession {
         actor,
         name: user.name,
-        typing: Mutex::new(TypingWindow {
-            started: Instant::now(),
-            count: 0,
-        }),
+        typing: Allowance::new(TYPING_WINDOW, TYPING_PER_WINDOW),
+        viewing: Allowance::new(VIEWING_WINDOW, VIEWING_PER_WINDOW),
         expiry: Mutex::new(None),
     });
     let timer = tokio::spawn(end_at_expiry(socket.clone(), claims.exp));

@@ -31,7 +31,9 @@ fn attack_payloads(event: ClientEvent, id: &str, n: usize) -> Vec<Value> {
         ClientEvent::JoinChannel
         | ClientEvent::LeaveChannel
         | ClientEvent::Typing
-        | ClientEvent::StopTyping => vec![json!({ "channelId": id })],
+        | ClientEvent::StopTyping
+        | ClientEvent::Viewing
+        | ClientEvent::StopViewing => vec![json!({ "channelId": id })],
         ClientEvent::SendMessage => vec![
             json!({"channelId": id, "content": "let me in", "clientMessageId": format!("attack-{n}")}),
             json!({"channelId": id, "content": "a note of mine", "internal": true}),
@@ -44,20 +46,34 @@ fn attack_payloads(event: ClientEvent, id: &str, n: usize) -> Vec<Value> {
 }
 
 /// Whether a success may answer an attack: only where the event reads nothing and changes
-/// nothing of the channel (leaving a room the socket is not in).
+/// nothing of the channel (leaving a room the socket is not in, closing a channel it did not
+/// view).
 fn harmless(event: ClientEvent) -> bool {
     match event {
-        ClientEvent::LeaveChannel => true,
+        ClientEvent::LeaveChannel | ClientEvent::StopViewing => true,
         ClientEvent::JoinChannel
         | ClientEvent::SendMessage
         | ClientEvent::Typing
         | ClientEvent::StopTyping
-        | ClientEvent::MarkRead => false,
+        | ClientEvent::MarkRead
+        | ClientEvent::Viewing => false,
     }
 }
 
-fn is_typing(event: ClientEvent) -> bool {
-    matches!(event, ClientEvent::Typing | ClientEvent::StopTyping)
+/// Events with a per-socket rate limit: sent on a spare socket, replaced in time.
+fn is_limited(event: ClientEvent) -> bool {
+    matches!(
+        event,
+        ClientEvent::Typing
+            | ClientEvent::StopTyping
+            | ClientEvent::Viewing
+            | ClientEvent::StopViewing
+    )
+}
+
+/// Presence is for agents: a customer's `viewing` is refused whatever the channel.
+fn agents_only(event: ClientEvent) -> bool {
+    matches!(event, ClientEvent::Viewing)
 }
 
 /// A user of one tenant with a socket, aiming at the other tenant.
@@ -90,7 +106,7 @@ impl Attacker {
         event: ClientEvent,
         sends: u32,
     ) -> &mut SocketClient {
-        if !is_typing(event) {
+        if !is_limited(event) {
             return &mut self.socket;
         }
         if self
@@ -192,15 +208,19 @@ fn echo(event: ClientEvent) -> Option<&'static str> {
         ClientEvent::SendMessage
         | ClientEvent::Typing
         | ClientEvent::StopTyping
-        | ClientEvent::MarkRead => None,
+        | ClientEvent::MarkRead
+        | ClientEvent::Viewing
+        | ClientEvent::StopViewing => None,
     }
 }
 
-/// What answers `event` sent without an ack: its echo when it may succeed, else `error`.
-fn answer_without_ack(event: ClientEvent) -> &'static str {
+/// What answers `event` sent without an ack: its echo when it may succeed, else `error`;
+/// nothing for a harmless success without an echo (attacked with an ack only).
+fn answer_without_ack(event: ClientEvent) -> Option<&'static str> {
     match echo(event) {
-        Some(echo) if harmless(event) => echo,
-        _ => name::ERROR,
+        Some(echo) if harmless(event) => Some(echo),
+        None if harmless(event) => None,
+        _ => Some(name::ERROR),
     }
 }
 
@@ -246,7 +266,9 @@ async fn attack_without_ack(
     heard: &mut Vec<(String, Value)>,
 ) -> (String, String, bool) {
     let unknown = uuid::Uuid::new_v4().to_string();
-    let answer = answer_without_ack(event);
+    let Some(answer) = answer_without_ack(event) else {
+        return (String::new(), String::new(), false);
+    };
     socket.emit(event.name(), payload.clone());
     let (real, skipped) = socket.next(answer).await;
     heard.extend(skipped);
@@ -268,10 +290,21 @@ async fn control(server: &TestServer, attacker: &mut Attacker) {
         .await
         .id
         .to_string();
+    let agent = attacker.session.login.user.role.is_agent();
     for &event in ClientEvent::ALL {
         let payload = attack_payloads(event, &own, 0)[0].clone();
         let socket = attacker.socket_for(server, event, 1).await;
         let answer = socket.call(event.name(), payload).await;
+        if agents_only(event) && !agent {
+            assert_eq!(
+                answer["error"]["code"],
+                "FORBIDDEN",
+                "{} {}: {answer}",
+                attacker.who,
+                event.name()
+            );
+            continue;
+        }
         assert_eq!(
             answer["ok"],
             true,
@@ -299,6 +332,10 @@ async fn victim_activity(server: &TestServer, victim: &Victim) -> SocketClient {
             .call(Method::POST, &path, Some(&victim.admin.token), Some(body))
             .await;
         assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        let viewed = typist
+            .call(name::VIEWING, json!({"channelId": channel}))
+            .await;
+        assert_eq!(viewed["ok"], true, "{viewed}");
         let typed = typist
             .call(name::TYPING, json!({"channelId": channel}))
             .await;

@@ -18,6 +18,8 @@
 //!   queue by due time, who reads and edits policies.
 //! - `sla_live`: breaches recorded once across nodes and a restart; clocks heard live by
 //!   agents, never by customers.
+//! - `presence`: who views or types, across two nodes, to agents only; gone consoles and
+//!   killed nodes leave the lists; bad `viewing` refused.
 //! - `note_leaks`: the leak suite, each non-agent role × each REST endpoint and server event.
 //! - `hardening`: the defects an outside attack found, each held fixed.
 //! - `auth`: login, refresh rotation and reuse, expiry, the rate limit.
@@ -45,6 +47,7 @@ mod note_leaks;
 mod notes;
 mod openapi;
 mod operator;
+mod presence;
 mod roles;
 mod sla;
 mod sla_live;

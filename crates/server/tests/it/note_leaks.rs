@@ -382,6 +382,7 @@ fn check_heard(event: &str, payload: &Value, notes: &Notes, who: Role) {
         ServerEvent::CannedResponsesChanged(_) => {
             panic!("{what}: canned responses are for agents only")
         }
+        ServerEvent::Presence(_) => panic!("{what}: presence is for agents only"),
     }
 }
 
@@ -421,6 +422,11 @@ async fn notes_reach_no_non_agent_over_sockets_on_two_nodes() {
                 .await;
             assert_eq!(joined["ok"], true, "{joined}");
         }
+        // Presence around the notes too (viewing, typing): agents only.
+        let viewing = agent_on_a
+            .call(name::VIEWING, json!({"channelId": reader.ticket.id}))
+            .await;
+        assert_eq!(viewing["ok"], true, "{viewing}");
     }
 
     let mut notes = Notes::default();

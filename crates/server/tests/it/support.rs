@@ -257,6 +257,11 @@ impl Cluster {
         }
     }
 
+    /// Its Redis URL and key prefix (for a node started as a process).
+    pub fn address(&self) -> (String, String) {
+        (self.redis.clone(), self.prefix.clone())
+    }
+
     /// Makes `settings` a node's of this cluster.
     pub fn join(&self, settings: &mut Settings) {
         settings.redis_url = Some(self.redis.clone());

@@ -3,9 +3,11 @@
 //! says which it sends, and the mode is kept per channel (and in the draft), so after a
 //! note the next message is a note too. `/` at the start opens the canned responses'
 //! picker; variables left unfilled show highlighted and need a second send. What is typed
-//! is kept as the channel's draft (`drafts`).
+//! is kept as the channel's draft (`drafts`). When someone else posted since the composer
+//! opened, Send asks first (`guard`).
 
 mod drafts;
+mod guard;
 mod picker;
 
 use protocol::canned::CannedResponse;
@@ -21,6 +23,7 @@ use crate::logic::composer::{placeholder, reply_label, variables, Mode};
 use crate::state::workflow::WorkflowAction;
 use crate::state::{Action, AppContext};
 use drafts::Drafts;
+use guard::{latest_seq, newer_post, SendGuard};
 use picker::CannedPicker;
 
 /// `text` with each `{{…}}` token left in it highlighted.
@@ -58,6 +61,12 @@ pub fn composer(props: &ComposerProps) -> Html {
     let dismissed = use_state(|| false);
     let confirm = use_state(|| None::<String>);
     let typing_sent = use_mut_ref(|| None::<f64>);
+    // The last message this composer has seen posted: opening it, or sending, sees them all.
+    let seen = {
+        let known = latest_seq(&state, id);
+        use_mut_ref(move || known)
+    };
+    let posted_first = use_state(|| None::<protocol::Message>);
     let input_ref = use_node_ref();
     let agent = state.me().is_some_and(|me| me.role.is_agent());
     let mode = if agent {
@@ -200,7 +209,9 @@ pub fn composer(props: &ComposerProps) -> Html {
         let confirm = confirm.clone();
         let typing_sent = typing_sent.clone();
         let on_sent = props.on_sent.clone();
-        move || {
+        let seen = seen.clone();
+        let posted_first = posted_first.clone();
+        move |anyway: bool| {
             let content = text.trim().to_owned();
             if content.is_empty() || closed {
                 return;
@@ -210,6 +221,15 @@ pub fn composer(props: &ComposerProps) -> Html {
                 confirm.set(Some(content));
                 return;
             }
+            // Someone posted since this composer last looked: the agent reads it first.
+            let me = state.me().map(|m| m.user_id);
+            let newer = me.and_then(|me| newer_post(&state, id, *seen.borrow(), me));
+            if let Some(newer) = newer.filter(|_| agent && !anyway) {
+                posted_first.set(Some(newer));
+                return;
+            }
+            *seen.borrow_mut() = latest_seq(&state, id);
+            posted_first.set(None);
             confirm.set(None);
             text.set(String::new());
             let was_typing = typing_sent.borrow_mut().take().is_some();
@@ -244,9 +264,12 @@ pub fn composer(props: &ComposerProps) -> Html {
 
     let on_submit = {
         let send = send.clone();
+        let guarded = posted_first.is_some();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            send();
+            if !guarded {
+                send(false);
+            }
         })
     };
     let on_keydown = {
@@ -257,6 +280,7 @@ pub fn composer(props: &ComposerProps) -> Html {
         let insert = insert.clone();
         let count = options.len();
         let picking = query.is_some();
+        let guarded = posted_first.is_some();
         Callback::from(move |event: KeyboardEvent| {
             let key = event.key();
             if agent && event.alt_key() && !event.ctrl_key() && !event.meta_key() {
@@ -313,7 +337,10 @@ pub fn composer(props: &ComposerProps) -> Html {
             }
             if key == "Enter" && !event.shift_key() {
                 event.prevent_default();
-                send();
+                // While Send asks, Enter does not answer it by habit.
+                if !guarded {
+                    send(false);
+                }
             }
         })
     };
@@ -348,6 +375,22 @@ pub fn composer(props: &ComposerProps) -> Html {
                 },
             );
             text.set(value);
+        })
+    };
+
+    let send_anyway = {
+        let send = send.clone();
+        Callback::from(move |()| send(true))
+    };
+    let cancel_send = {
+        let state = state.clone();
+        let seen = seen.clone();
+        let posted_first = posted_first.clone();
+        let focus = focus.clone();
+        Callback::from(move |()| {
+            *seen.borrow_mut() = latest_seq(&state, id);
+            posted_first.set(None);
+            focus();
         })
     };
 
@@ -405,6 +448,9 @@ pub fn composer(props: &ComposerProps) -> Html {
                 <p class="composer__warning" role="alert" data-testid="unfilled-warning">
                     { format!("{} not filled in. Edit it, or send again to send it as written.", left.join(", ")) }
                 </p>
+            }
+            if let Some(message) = (*posted_first).clone() {
+                <SendGuard {message} on_send={send_anyway} on_cancel={cancel_send} />
             }
             <div class="composer__row">
                 <textarea class="input composer__input" data-testid="composer" rows="2" ref={input_ref}

@@ -1,0 +1,220 @@
+//! Presence (collision awareness): which agents view or type in which channel, per socket.
+//! Kept in memory on one node ([`book`]), and in Redis with expiry when nodes share rooms
+//! ([`shared`]); [`keeper`] renews this node's entries and sweeps those of dead nodes. Only
+//! the gateway changes it; what it tells goes out through [`crate::chat::Chat`].
+
+mod book;
+pub mod keeper;
+mod shared;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::Utc;
+use protocol::presence::{PresenceAgent, PresenceState};
+use protocol::{ChannelId, TenantId, UserId};
+use socketioxide_redis::drivers::redis::redis_client as redis;
+
+pub use book::Entry;
+use book::{agents, Book};
+use shared::Shared;
+
+/// How many channels one socket may view at once (a console views one; a few windows,
+/// some more).
+pub const MAX_VIEWED_PER_SOCKET: usize = 16;
+
+/// Why presence could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum PresenceError {
+    /// Redis failed.
+    #[error("the presence store (Redis) failed: {0}")]
+    Redis(#[from] redis::RedisError),
+    /// An entry could not be encoded.
+    #[error("a presence entry could not be encoded: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// A channel's list after a change, and whom to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListChanged {
+    /// The channel's tenant.
+    pub tenant_id: TenantId,
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// Its agents now.
+    pub agents: Vec<PresenceAgent>,
+}
+
+/// Who views what. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Presence {
+    book: Arc<Mutex<Book>>,
+    shared: Option<Shared>,
+}
+
+impl Presence {
+    /// Presence on this node only.
+    pub fn local() -> Self {
+        Self {
+            book: Arc::default(),
+            shared: None,
+        }
+    }
+
+    /// Presence shared by every node using the Redis at `url` with key `prefix`; an entry
+    /// not renewed for `ttl` (its node died) is swept.
+    pub async fn shared(url: &str, prefix: &str, ttl: Duration) -> Result<Self, PresenceError> {
+        Ok(Self {
+            book: Arc::default(),
+            shared: Some(Shared::connect(url, prefix, ttl).await?),
+        })
+    }
+
+    fn book(&self) -> MutexGuard<'_, Book> {
+        // A panic while holding the lock leaves a consistent book (every change is one
+        // insert or remove): keep using it.
+        self.book
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many channels `socket` views.
+    pub fn viewed_by(&self, socket: &str) -> usize {
+        self.book().viewed_by(socket)
+    }
+
+    /// The agents in `channel` now, every node's.
+    pub async fn list(&self, channel: ChannelId) -> Result<Vec<PresenceAgent>, PresenceError> {
+        let entries = match &self.shared {
+            Some(shared) => shared.entries(channel).await?,
+            None => self.book().entries(channel),
+        };
+        Ok(agents(entries))
+    }
+
+    /// `socket` of `user` views `channel` of `tenant`: the list now, and whether it
+    /// changed.
+    pub async fn view(
+        &self,
+        socket: &str,
+        tenant_id: TenantId,
+        channel: ChannelId,
+        user_id: UserId,
+        user_name: &str,
+    ) -> Result<(Vec<PresenceAgent>, bool), PresenceError> {
+        let entry = Entry {
+            tenant_id,
+            user_id,
+            user_name: user_name.to_owned(),
+            state: PresenceState::Viewing,
+            since: Utc::now(),
+        };
+        let added = self.book().view(socket, channel, entry.clone());
+        if added {
+            if let Some(shared) = &self.shared {
+                shared.put(&[(channel, socket.to_owned(), entry)]).await?;
+            }
+        }
+        Ok((self.list(channel).await?, added))
+    }
+
+    /// `socket` views `channel` no more; the new list when it did.
+    pub async fn stop_viewing(
+        &self,
+        socket: &str,
+        channel: ChannelId,
+    ) -> Result<Option<ListChanged>, PresenceError> {
+        let tenant = {
+            let mut book = self.book();
+            let tenant = book.entry(socket, channel).map(|entry| entry.tenant_id);
+            if tenant.is_some() {
+                book.leave(socket, channel);
+            }
+            tenant
+        };
+        let Some(tenant_id) = tenant else {
+            return Ok(None);
+        };
+        if let Some(shared) = &self.shared {
+            shared.remove(socket, &[channel]).await?;
+        }
+        Ok(Some(ListChanged {
+            tenant_id,
+            channel_id: channel,
+            agents: self.list(channel).await?,
+        }))
+    }
+
+    /// `socket` started or stopped typing in `channel`: TYPING or VIEWING there if it views
+    /// it; the new list when that changed something.
+    pub async fn typing(
+        &self,
+        socket: &str,
+        channel: ChannelId,
+        typing: bool,
+    ) -> Result<Option<ListChanged>, PresenceError> {
+        let state = if typing {
+            PresenceState::Typing
+        } else {
+            PresenceState::Viewing
+        };
+        let Some(entry) = self.book().set_state(socket, channel, state, Utc::now()) else {
+            return Ok(None);
+        };
+        if let Some(shared) = &self.shared {
+            shared
+                .put(&[(channel, socket.to_owned(), entry.clone())])
+                .await?;
+        }
+        Ok(Some(ListChanged {
+            tenant_id: entry.tenant_id,
+            channel_id: channel,
+            agents: self.list(channel).await?,
+        }))
+    }
+
+    /// `socket` is gone: it leaves every list; the lists that changed.
+    pub async fn drop_socket(&self, socket: &str) -> Result<Vec<ListChanged>, PresenceError> {
+        let left: Vec<(ChannelId, TenantId)> = self
+            .book()
+            .drop_socket(socket)
+            .into_iter()
+            .map(|(channel, entry)| (channel, entry.tenant_id))
+            .collect();
+        if left.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Some(shared) = &self.shared {
+            let channels: Vec<ChannelId> = left.iter().map(|(channel, _)| *channel).collect();
+            shared.remove(socket, &channels).await?;
+        }
+        let mut changed = Vec::with_capacity(left.len());
+        for (channel_id, tenant_id) in left {
+            changed.push(ListChanged {
+                tenant_id,
+                channel_id,
+                agents: self.list(channel_id).await?,
+            });
+        }
+        Ok(changed)
+    }
+
+    /// Renews this node's entries and sweeps the expired ones of nodes that stopped
+    /// renewing theirs; the lists the sweep changed. Nothing to do on one node.
+    pub async fn keep(&self) -> Result<Vec<ListChanged>, PresenceError> {
+        let Some(shared) = &self.shared else {
+            return Ok(Vec::new());
+        };
+        let held = self.book().held();
+        shared.put(&held).await?;
+        let mut changed = Vec::new();
+        for (channel_id, tenant_id) in shared.sweep().await? {
+            changed.push(ListChanged {
+                tenant_id,
+                channel_id,
+                agents: agents(shared.entries(channel_id).await?),
+            });
+        }
+        Ok(changed)
+    }
+}
