@@ -77,11 +77,7 @@ async fn colleagues_show_and_send_asks_when_someone_posted_first() -> Result<()>
             !posted(&alice, ticket.id, reply).await?,
             "Cancel sent the reply"
         );
-        let kept = app
-            .find("[data-testid=composer]")
-            .await?
-            .prop("value")
-            .await?;
+        let kept = app.value_of("[data-testid=composer]").await?;
         ensure!(kept.as_deref() == Some(reply), "the draft: {kept:?}");
 
         // The colleague answers first: Send asks again, naming them; Send anyway sends.

@@ -141,6 +141,13 @@ impl AppSession {
         Ok(serde_json::from_value(values)?)
     }
 
+    /// The `value` of the first element matching `css` (a field's text), read in one go.
+    pub async fn value_of(&self, css: &str) -> Result<Option<String>> {
+        let script = "const e = document.querySelector(arguments[0]); return e ? e.value : null";
+        let value = self.client.execute(script, vec![json!(css)]).await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
     /// The text of every element matching `css`, read in one go.
     pub async fn texts_of_all(&self, css: &str) -> Result<Vec<String>> {
         let script =
