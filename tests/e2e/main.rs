@@ -17,6 +17,8 @@
 //!   updates wait behind a pill (`u` shows them); a ticket found by its `#number`.
 //! - `sla`: SLA countdown badges in the queue and the details, calm, amber and red; `t`
 //!   takes the open ticket.
+//! - `sla_settings`: Settings → SLA: an admin saves a policy with business hours, which the
+//!   platform then serves; an unknown time zone is named beside its field.
 //! - `workflow`: the agent workflow: an internal note the customer never sees, a canned
 //!   response inserted with `/` and sent filled in, a draft that survives a restart.
 
@@ -24,6 +26,7 @@ mod console;
 mod instance;
 mod queue_hold;
 mod sla;
+mod sla_settings;
 mod support;
 mod ticket;
 mod window;

@@ -301,7 +301,7 @@ fn policy_editor(props: &PolicyEditorProps) -> Html {
                     <ul class="sla-days">{ for days }</ul>
                     { problem(DAYS) }
                     if props.editable {
-                        <button class="link" type="button" data-testid="sla-day-add"
+                        <button class="link sla-days__add" type="button" data-testid="sla-day-add"
                             onclick={apply.reform(|_| Edit::AddDay)}>{ "Add day" }</button>
                     }
                 }
