@@ -9,7 +9,8 @@ use protocol::ipc::{
     Startup,
 };
 use protocol::rest::CreateChannelRequest;
-use protocol::{CannedResponseId, Channel, ChannelId, TenantChoice, UserSummary};
+use protocol::sla::{PutSlaPolicyRequest, SlaPolicy};
+use protocol::{CannedResponseId, Channel, ChannelId, TenantChoice, TicketPriority, UserSummary};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::connection::ConnectionTracker;
@@ -290,6 +291,24 @@ pub async fn canned_update(
 pub async fn canned_delete(console: State<'_, Console>, id: CannedResponseId) -> Answer<()> {
     let engine = console.engine.read().await;
     Ok(engine.delete_canned(id).await?)
+}
+
+/// The tenant's SLA policies, from the platform (online only).
+#[tauri::command]
+pub async fn sla_policies(console: State<'_, Console>) -> Answer<Vec<SlaPolicy>> {
+    let engine = console.engine.read().await;
+    Ok(engine.sla_policies().await?)
+}
+
+/// Replaces one priority's SLA policy on the platform (admins); a refusal names its fields.
+#[tauri::command]
+pub async fn sla_policy_put(
+    console: State<'_, Console>,
+    priority: TicketPriority,
+    request: PutSlaPolicyRequest,
+) -> Answer<SlaPolicy> {
+    let engine = console.engine.read().await;
+    Ok(engine.put_sla_policy(priority, request).await?)
 }
 
 /// The draft kept for a channel's composer, if any.

@@ -125,6 +125,8 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
             commands::canned_create,
             commands::canned_update,
             commands::canned_delete,
+            commands::sla_policies,
+            commands::sla_policy_put,
             commands::draft,
             commands::save_draft,
         ])

@@ -19,6 +19,8 @@
 //!   takes the open ticket.
 //! - `collision`: a colleague on the same ticket shows in its header; Send asks when the
 //!   customer or a colleague posted first.
+//! - `sla_settings`: Settings → SLA: an admin saves a policy with business hours, which the
+//!   platform then serves; an unknown time zone is named beside its field.
 //! - `workflow`: the agent workflow: an internal note the customer never sees, a canned
 //!   response inserted with `/` and sent filled in, a draft that survives a restart.
 
@@ -27,6 +29,7 @@ mod console;
 mod instance;
 mod queue_hold;
 mod sla;
+mod sla_settings;
 mod support;
 mod ticket;
 mod window;

@@ -11,7 +11,8 @@ use protocol::ipc::{
     Startup,
 };
 use protocol::rest::CreateChannelRequest;
-use protocol::{CannedResponseId, Channel, ChannelId, UserSummary};
+use protocol::sla::{PutSlaPolicyRequest, SlaPolicy};
+use protocol::{CannedResponseId, Channel, ChannelId, TicketPriority, UserSummary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -307,6 +308,29 @@ struct CannedIdArg {
 /// Deletes a canned response.
 pub async fn canned_delete(id: CannedResponseId) -> Result<(), CodedError> {
     invoke(name::CANNED_DELETE, &CannedIdArg { id }).await
+}
+
+/// The tenant's SLA policies, from the platform (online only).
+pub async fn sla_policies() -> Result<Vec<SlaPolicy>, CodedError> {
+    invoke(name::SLA_POLICIES, &NoArgs {}).await
+}
+
+#[derive(Debug, Serialize)]
+struct SlaPolicyPutArgs<'a> {
+    priority: TicketPriority,
+    request: &'a PutSlaPolicyRequest,
+}
+
+/// Replaces one priority's SLA policy (admins); a refusal names its fields.
+pub async fn sla_policy_put(
+    priority: TicketPriority,
+    request: &PutSlaPolicyRequest,
+) -> Result<SlaPolicy, CodedError> {
+    invoke(
+        name::SLA_POLICY_PUT,
+        &SlaPolicyPutArgs { priority, request },
+    )
+    .await
 }
 
 #[derive(Debug, Serialize)]

@@ -17,8 +17,10 @@ use protocol::rest::{
     ResolveRequest, SendMessageRequest, SyncQuery, SyncResponse, TokenPair, UpdateTicketRequest,
     UserListQuery,
 };
+use protocol::sla::{PutSlaPolicyRequest, SlaPolicy};
 use protocol::{
-    CannedResponseId, Channel, ChannelId, ErrorBody, Message, Secret, UserId, UserSummary,
+    CannedResponseId, Channel, ChannelId, ErrorBody, Message, Secret, TicketPriority, UserId,
+    UserSummary,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -395,6 +397,23 @@ impl Api {
     pub async fn delete_canned(&self, id: CannedResponseId) -> Result<()> {
         let path = <endpoints::DeleteCannedResponse as Endpoint>::ROUTE.path_for(&id);
         self.call_at::<endpoints::DeleteCannedResponse>(path, None, None)
+            .await
+    }
+
+    /// The SLA policies of the caller's tenant, one per priority that has one.
+    pub async fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        self.call::<endpoints::ListSlaPolicies>(None, None, None)
+            .await
+    }
+
+    /// Replaces the SLA policy of `priority` (an admin's).
+    pub async fn put_sla_policy(
+        &self,
+        priority: TicketPriority,
+        request: &PutSlaPolicyRequest,
+    ) -> Result<SlaPolicy> {
+        let path = <endpoints::PutSlaPolicy as Endpoint>::ROUTE.path_for(&priority);
+        self.call_at::<endpoints::PutSlaPolicy>(path, None, Some(request))
             .await
     }
 }

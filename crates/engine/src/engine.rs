@@ -1,6 +1,7 @@
 //! [`Engine`]: the one object a front drives. It opens a profile's cache (offline or not),
 //! signs in and out, catches up, wakes the outbox's owner, and reads everything from the
-//! cache. Its canned responses are in [`canned`], its composer drafts in [`drafts`].
+//! cache. Its canned responses are in [`canned`], its composer drafts in [`drafts`], its
+//! SLA policies in [`sla`].
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -22,6 +23,7 @@ use crate::sync::{self, SyncReport};
 
 mod canned;
 mod drafts;
+mod sla;
 
 /// How an engine is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -71,6 +71,12 @@ pub mod name {
     pub const CANNED_UPDATE: &str = "canned_update";
     /// Command: delete a canned response (`{id}`).
     pub const CANNED_DELETE: &str = "canned_delete";
+    /// Command: the tenant's SLA policies, read from the platform (online only) →
+    /// `Vec<sla::SlaPolicy>`.
+    pub const SLA_POLICIES: &str = "sla_policies";
+    /// Command: replace one priority's SLA policy, an admin's (`{priority, request:
+    /// sla::PutSlaPolicyRequest}`) → `sla::SlaPolicy`.
+    pub const SLA_POLICY_PUT: &str = "sla_policy_put";
     /// Command: the saved draft of a channel's composer (`{channelId}`) →
     /// `Option<console::Draft>`.
     pub const DRAFT: &str = "draft";

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::enums::TicketPriority;
+use crate::enums::{Role, TicketPriority};
 use crate::ids::TenantId;
 
 /// The longest time a policy may give, in minutes: a year.
@@ -94,6 +94,13 @@ impl SlaPolicy {
             SlaKind::Resolution => self.resolution_minutes,
         }
     }
+}
+
+/// Whether `role` may replace its tenant's SLA policies (`PUT /api/sla-policies/:priority`):
+/// its admins only; every agent reads them. The platform enforces this; the console offers
+/// the editor by it.
+pub fn edits_policies(role: Role) -> bool {
+    matches!(role, Role::OrgAdmin | Role::SuperAdmin)
 }
 
 /// `PUT /api/sla-policies/:priority`: the whole policy (what is left out is cleared; no
@@ -197,6 +204,17 @@ pub fn minute_of_day(text: &str, end_of_day: bool) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_admins_edit_policies() {
+        for role in Role::ALL {
+            assert_eq!(
+                edits_policies(*role),
+                matches!(role, Role::OrgAdmin | Role::SuperAdmin),
+                "{role}"
+            );
+        }
+    }
 
     #[test]
     fn times_of_day_are_strictly_hh_mm() {

@@ -203,6 +203,11 @@ impl Rest {
         Ok(())
     }
 
+    /// The tenant's SLA policies (`GET /api/sla-policies`).
+    pub async fn sla_policies(&self) -> Result<Vec<protocol::sla::SlaPolicy>> {
+        self.get("/api/sla-policies").await
+    }
+
     /// Posts `content` into `id`.
     pub async fn post_message(&self, id: ChannelId, content: &str) -> Result<Message> {
         let body = protocol::rest::SendMessageRequest {

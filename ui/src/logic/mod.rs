@@ -1,8 +1,8 @@
 //! The UI's logic as pure functions over `protocol` types, tested natively: which channels
 //! the queue shows and in what order, when it holds still under the agent's hand, and how
 //! things read; canned responses' `/` picker and variables, and how the composer reads; a
-//! ticket's SLA countdown; what "take it" does; who else is on a ticket and what Send
-//! asks when someone posted first.
+//! ticket's SLA countdown; the SLA policies' form; what "take it" does; who else is on a
+//! ticket and what Send asks when someone posted first.
 //! Which channels a user sees and which actions they are offered is
 //! `protocol::Viewer`'s.
 
@@ -13,4 +13,5 @@ pub mod format;
 pub mod hold;
 pub mod queue;
 pub mod sla;
+pub mod sla_policy;
 pub mod take;

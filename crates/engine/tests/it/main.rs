@@ -12,6 +12,7 @@
 //!   across a restart; the platform's signal syncs them live; the engine's own changes.
 //! - `drafts`: composer drafts survive a reopen and a send clears them.
 //! - `sla_warning`: warnings before an SLA breach as a table; each shown once.
+//! - `sla_policies`: SLA policies read and replaced through the engine; refusals named.
 //! - `notify`: the notification policy as a table (tickets named `#N`); one notice through
 //!   a real daemon.
 //! - `crash`: a kill -9 of the platform (its own process) in the middle of a flush.
@@ -32,6 +33,7 @@ mod notify;
 mod outbox;
 mod owner;
 mod realtime;
+mod sla_policies;
 mod sla_warning;
 mod support;
 mod sync;

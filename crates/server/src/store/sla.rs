@@ -11,7 +11,7 @@ use protocol::rest::UpdateTicketRequest;
 use protocol::sla::{PutSlaPolicyRequest, SlaPolicy, TicketSla};
 use protocol::sla_clock::{Calendar, SlaEvent, SlaState};
 use protocol::{
-    Audience, ChannelId, FieldError, Role, SenderType, TenantId, TicketPriority, TicketStatus,
+    Audience, ChannelId, FieldError, SenderType, TenantId, TicketPriority, TicketStatus,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -318,11 +318,6 @@ pub(super) async fn on_ticket_update(
     advance(tx, &changes).await.map(drop)
 }
 
-/// Whether `role` edits SLA policies (PLATFORM.md: ORG_ADMIN and SUPER_ADMIN).
-fn edits_policies(role: Role) -> bool {
-    matches!(role, Role::OrgAdmin | Role::SuperAdmin)
-}
-
 impl Store {
     /// The SLA policies the actor's tenant has (every tenant's, for a super admin without
     /// one): for agents only.
@@ -350,7 +345,7 @@ impl Store {
         priority: TicketPriority,
         request: &PutSlaPolicyRequest,
     ) -> StoreResult<(SlaPolicy, Vec<ChannelId>)> {
-        if !edits_policies(actor.role()) {
+        if !protocol::sla::edits_policies(actor.role()) {
             return Err(StoreError::Forbidden(
                 "only the tenant's admins edit SLA policies",
             ));

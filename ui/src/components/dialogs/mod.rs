@@ -1,7 +1,7 @@
 //! The console's dialogs, one file each: the assign picker, escalate or resolve with a
 //! reason, archive with a confirmation, create a ticket, search results, settings (with the
-//! canned responses' section), and the
-//! shortcut list; the host frames whichever is open, and Escape closes any of them.
+//! canned responses' section, and the SLA policies' page), and the shortcut list; the host
+//! frames whichever is open, and Escape closes any of them.
 
 mod archive;
 mod assign;
@@ -12,6 +12,7 @@ mod reason;
 mod search;
 mod settings;
 mod shortcuts;
+mod sla;
 
 use protocol::ChannelId;
 use yew::prelude::*;
