@@ -102,9 +102,7 @@ async fn set_urgent(app: &AppSession) -> Result<()> {
         "the time zone's problem says what is wanted: {said:?}"
     );
     ensure!(
-        app.find_all(&urgent("[data-testid=sla-saved]"))
-            .await?
-            .is_empty(),
+        app.count(&urgent("[data-testid=sla-saved]")).await? == 0,
         "nothing was saved"
     );
 

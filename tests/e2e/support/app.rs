@@ -115,7 +115,7 @@ impl AppSession {
     /// Waits until `css` matches nothing any more.
     pub async fn wait_gone(&self, css: &str) -> Result<()> {
         let deadline = std::time::Instant::now() + UI_TIMEOUT;
-        while !self.client.find_all(Locator::Css(css)).await?.is_empty() {
+        while self.count(css).await? > 0 {
             anyhow::ensure!(
                 std::time::Instant::now() < deadline,
                 "`{css}` still shows after {UI_TIMEOUT:?}"
@@ -125,9 +125,12 @@ impl AppSession {
         Ok(())
     }
 
-    /// Every element matching `css` now.
-    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        Ok(self.client.find_all(Locator::Css(css)).await?)
+    /// How many elements match `css` now, counted in one go (a re-render cannot leave a
+    /// stale handle, as one can while WebDriver builds the handles of a find-all).
+    pub async fn count(&self, css: &str) -> Result<usize> {
+        let script = "return document.querySelectorAll(arguments[0]).length";
+        let count = self.client.execute(script, vec![json!(css)]).await?;
+        Ok(serde_json::from_value(count)?)
     }
 
     /// The value of attribute `attribute` (`data-*` without the prefix) of every element
