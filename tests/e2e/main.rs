@@ -12,6 +12,8 @@
 //!   participant (no management actions).
 //! - `ticket`: a ticket through its life (selects, typing, read markers, mute, resolve,
 //!   reopen, archive).
+//! - `package`: the app as its package installs it reaches sign-in, signs in, shows the
+//!   queue (run again on the installed `.deb` by `cargo xtask test`).
 //! - `instance`: one app per profile; other profiles run beside it.
 //! - `queue_hold`: the queue holds still under the pointer and the keyboard while live
 //!   updates wait behind a pill (`u` shows them); a ticket found by its `#number`.
@@ -27,6 +29,7 @@
 mod collision;
 mod console;
 mod instance;
+mod package;
 mod queue_hold;
 mod sla;
 mod sla_settings;

@@ -8,6 +8,8 @@
 //! - `test`: every check and test: layout, formatting, clippy, unit, integration and
 //!   end-to-end.
 //! - `layout`: the layout rules alone (file length, import circles).
+//! - `package [--debug] [--check]`: the Debian packages of the desktop app and the server,
+//!   and (`--check`) their install checks.
 //! - `bench`: the benchmarks, writing their results files.
 //! - `soak [--minutes N]`: the long reliability runs (the PostgreSQL crash suite, then idle
 //!   sockets with traffic and memory growth).
@@ -15,6 +17,7 @@
 mod bench;
 mod demo;
 mod layout;
+mod package;
 mod prerequisites;
 mod services;
 mod shell;
@@ -41,6 +44,11 @@ commands:
   services  start PostgreSQL and Redis for the tests and print their URLs
   test      run every check and test (layout, fmt, clippy, unit, integration, end-to-end)
   layout    check the layout rules alone: no file over 600 lines, no import circle
+  package [--debug] [--check]
+            build the Debian packages into target/packages: switchboard (the desktop
+            console, Tauri's bundler) and switchboard-server (binary, systemd unit);
+            release builds, or the debug ones with --debug; --check installs, uses
+            and removes them as `test` does (root, apt-get)
   bench     run the benchmarks (release builds) and write their results files
             (`bench queue|sockets|sync|search|console` for one; arguments after the name
             go to it)
@@ -61,6 +69,7 @@ fn main() -> ExitCode {
         Some("services") => services::run(),
         Some("test") => test::run(),
         Some("layout") => layout::check(),
+        Some("package") => package::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") => {

@@ -31,9 +31,9 @@ const BUILD_PACKAGES: &[&str] = &[
 /// takes the demo's screenshots (`cargo xtask demo --screenshot FILE`).
 const RUN_PACKAGES: &[&str] = &["xvfb", "xauth", "dbus", "dbus-x11", "dunst", "x11-apps"];
 
-/// Packages only the tests need: the WebDriver of WebKitGTK, and the servers the platform
-/// server's tests talk to (started by `services`).
-const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "postgresql", "redis-server"];
+/// Packages only the tests need: the WebDriver of WebKitGTK, the servers the platform
+/// server's tests talk to (started by `services`), and `lintian` for the packages.
+const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "postgresql", "redis-server", "lintian"];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TAURI_DRIVER_VERSION: &str = "^2";

@@ -112,6 +112,19 @@ pub fn run() -> Result<()> {
             )
         },
     )?;
+    // The packages of the binaries just tested, installed and used as a user would.
+    let packages = crate::package::build(crate::package::Profile::Debug)?;
+    let e2e = crate::package::check::E2eEnv {
+        vars: vec![
+            (
+                "SWITCHBOARD_TEST_OUTPUT".to_owned(),
+                output_dir.display().to_string(),
+            ),
+            (services::POSTGRES_URL_VAR.to_owned(), postgres_url.clone()),
+            (services::REDIS_URL_VAR.to_owned(), redis_url.clone()),
+        ],
+    };
+    crate::package::check::run(&packages, &e2e)?;
     println!(
         "\nall checks and tests passed in {:.0}s; screenshots are in {}",
         started.elapsed().as_secs_f64(),

@@ -1,6 +1,6 @@
 //! The real desktop app in a WebDriver session: start it, find things, take screenshots.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -17,8 +17,13 @@ use super::output_dir;
 /// How long the UI may take to show something the test waits for.
 const UI_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The app's binary, built by cargo for this test.
-const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
+/// The app's binary: the one cargo built for this test, unless `SWITCHBOARD_APP_BINARY`
+/// names another (`cargo xtask test` points it at the installed package's).
+fn app_binary() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_APP_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_switchboard")))
+}
 /// How long the app may take to open its window for a WebDriver session.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -51,7 +56,8 @@ impl AppSession {
         let driver = TauriDriver::start(&output, env)?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
-        capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
+        let binary = app_binary();
+        capabilities.insert("tauri:options".into(), json!({ "application": binary }));
         // The driver is on loopback over plain HTTP: no TLS stack needed.
         let connector = HttpConnector::new();
         let url = driver.url();
@@ -61,7 +67,7 @@ impl AppSession {
             .await
             .context("the app's window did not open within 60 s (see tauri-driver.log)")?
             .context("cannot open a WebDriver session with the app")?;
-        let app = super::process::descendant_running(driver.pid(), Path::new(APP_BINARY));
+        let app = super::process::descendant_running(driver.pid(), &binary);
         Ok(Self {
             client,
             output,
