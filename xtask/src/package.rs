@@ -68,7 +68,7 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::prerequisites::ensure(purpose)?;
     let packages = build(profile)?;
     if check {
-        let output = crate::workspace_root().join(crate::test::TEST_OUTPUT_DIR);
+        let output = crate::workspace_root().join(shell::TEST_OUTPUT_DIR);
         std::fs::create_dir_all(&output)?;
         let e2e = check::E2eEnv {
             vars: vec![

@@ -11,6 +11,9 @@ use anyhow::{bail, Context, Result};
 /// The virtual display for the window: one screen, 24-bit colour, no TCP.
 pub const XVFB_SERVER_ARGS: &str = "--server-args=-screen 0 1280x800x24 -nolisten tcp";
 
+/// Where tests write what a person may want to look at (screenshots).
+pub const TEST_OUTPUT_DIR: &str = "target/test-output";
+
 /// Runs `body` as a named step, printing its start and its duration.
 pub fn step<T>(title: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
     println!("==> {title}");

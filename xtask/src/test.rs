@@ -14,9 +14,6 @@ use crate::ui;
 /// How many cases each property test runs here (the issue asks for at least 10,000).
 const PROPTEST_CASES: &str = "10000";
 
-/// Where tests write what a person may want to look at (screenshots).
-pub const TEST_OUTPUT_DIR: &str = "target/test-output";
-
 /// The official Socket.IO client and server the interoperability tests run as peers,
 /// exactly as their package-lock pins them; reinstalled only when the lock is newer than the
 /// install.
@@ -89,7 +86,7 @@ pub fn run() -> Result<()> {
             "switchboard-server",
         ]))
     })?;
-    let output_dir = crate::workspace_root().join(TEST_OUTPUT_DIR);
+    let output_dir = crate::workspace_root().join(shell::TEST_OUTPUT_DIR);
     std::fs::create_dir_all(&output_dir)?;
     step(
         "running the tests under Xvfb with a D-Bus session and a notification daemon",
