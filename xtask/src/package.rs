@@ -121,16 +121,24 @@ pub fn build(profile: Profile) -> Result<Packages> {
     crate::ui::build()?;
     step(&format!("building the {} binaries", profile.dir()), || {
         let mut cargo = command("cargo");
-        cargo.args(["build", "--package", "switchboard", "--bin", "switchboard"]);
-        cargo.args([
-            "--package",
-            "switchboard-server",
-            "--bin",
-            "switchboard-server",
-        ]);
-        if profile == Profile::Release {
-            cargo.arg("--release");
-        }
+        match profile {
+            Profile::Release => cargo.args([
+                "build",
+                "--release",
+                "--package",
+                "switchboard",
+                "--bin",
+                "switchboard",
+                "--package",
+                "switchboard-server",
+                "--bin",
+                "switchboard-server",
+            ]),
+            // The binaries the test build makes (with the whole workspace's features): right
+            // after `cargo xtask test`'s build a no-op, where building the two packages alone
+            // would resolve other features and rebuild much of the tree.
+            Profile::Debug => cargo.args(["test", "--workspace", "--no-run"]),
+        };
         shell::run(&mut cargo)
     })?;
     let binaries = root.join("target").join(profile.dir());

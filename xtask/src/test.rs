@@ -75,16 +75,12 @@ pub fn run() -> Result<()> {
             "warnings",
         ]))
     })?;
-    step("building the tests (about 3 min cold)", || {
-        shell::run(command("cargo").args(["test", "--workspace", "--no-run"]))?;
-        // The engine's crash test runs the server as its own process.
-        shell::run(command("cargo").args([
-            "build",
-            "--package",
-            "switchboard-server",
-            "--bin",
-            "switchboard-server",
-        ]))
+    step("building the tests (about 4 min cold)", || {
+        // The binaries too (`target/debug/switchboard-server`, which the engine's crash test
+        // runs as its own process, and `switchboard`): built for the integration tests with
+        // the whole workspace's features. Building them apart would resolve other features
+        // and rebuild much of the tree.
+        shell::run(command("cargo").args(["test", "--workspace", "--no-run"]))
     })?;
     let output_dir = crate::workspace_root().join(shell::TEST_OUTPUT_DIR);
     std::fs::create_dir_all(&output_dir)?;

@@ -218,7 +218,8 @@ fn desktop(deb: &Path, e2e: &E2eEnv) -> Result<()> {
             .arg("--auto-servernum")
             .arg(shell::XVFB_SERVER_ARGS)
             .args(["dbus-run-session", "--", "sh", "-c", script, "sh"])
-            .args(["cargo", "test", "--package", "switchboard", "--test", "e2e"])
+            // The whole workspace's features, as the test run had: nothing is rebuilt.
+            .args(["cargo", "test", "--workspace", "--test", "e2e"])
             .args([
                 "--",
                 "--exact",

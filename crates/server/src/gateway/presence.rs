@@ -15,7 +15,7 @@ use super::reply::Reply;
 use super::session::VIEWING_WINDOW;
 use super::GatewayState;
 use crate::error::ApiError;
-use crate::presence::{ListChanged, PresenceError, MAX_VIEWED_PER_SOCKET};
+use crate::presence::{ListChanged, PresenceError, MAX_VIEWED_PER_SOCKET, TYPING_IDLE};
 
 /// Presence failed (Redis away): the caller may try again.
 fn unavailable(error: PresenceError) -> CodedError {
@@ -125,14 +125,23 @@ pub(super) async fn typed<A: Adapter>(
     channel: ChannelId,
     typing: bool,
 ) {
-    match state
-        .presence
-        .typing(&socket.id.to_string(), channel, typing)
-        .await
-    {
+    let sid = socket.id.to_string();
+    match state.presence.typing(&sid, channel, typing).await {
         Ok(Some(changed)) => tell(state, changed).await,
         Ok(None) => {}
         Err(error) => tracing::warn!(%error, "presence not updated for typing"),
+    }
+    if typing {
+        // Quiet for the idle time without `stop_typing`: viewing again.
+        let state = state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(TYPING_IDLE).await;
+            match state.presence.typing_idle(&sid, channel).await {
+                Ok(Some(changed)) => tell(&state, changed).await,
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "presence not updated after typing"),
+            }
+        });
     }
 }
 

@@ -2,6 +2,7 @@
 //! each socket is in, so a socket that goes leaves every list at once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use protocol::presence::{PresenceAgent, PresenceState};
@@ -22,6 +23,10 @@ pub struct Entry {
     pub state: PresenceState,
     /// Since when.
     pub since: DateTime<Utc>,
+    /// This node's clock at the socket's last typing event, while typing (not shared: the
+    /// node holding the socket decides when typing went idle).
+    #[serde(skip)]
+    pub typed_at: Option<Instant>,
 }
 
 /// Sockets by channel and channels by socket, kept in step.
@@ -48,7 +53,8 @@ impl Book {
     }
 
     /// Moves `socket`'s entry in `channel` to `state` at `now`; the new entry when it
-    /// changed, nothing when the socket does not view the channel or was in that state.
+    /// changed, nothing when the socket does not view the channel or was in that state
+    /// (a typing socket typing again is only noted, for [`Book::typing_idle`]).
     pub fn set_state(
         &mut self,
         socket: &str,
@@ -57,11 +63,32 @@ impl Book {
         now: DateTime<Utc>,
     ) -> Option<Entry> {
         let entry = self.channels.get_mut(&channel)?.get_mut(socket)?;
+        entry.typed_at = (state == PresenceState::Typing).then(Instant::now);
         if entry.state == state {
             return None;
         }
         entry.state = state;
         entry.since = now;
+        Some(entry.clone())
+    }
+
+    /// Back to VIEWING when `socket` has typed nothing in `channel` for `idle` (a console
+    /// that stopped without saying so); the new entry when it went back.
+    pub fn typing_idle(
+        &mut self,
+        socket: &str,
+        channel: ChannelId,
+        idle: Duration,
+        now: DateTime<Utc>,
+    ) -> Option<Entry> {
+        let entry = self.channels.get_mut(&channel)?.get_mut(socket)?;
+        let quiet = entry.typed_at.is_some_and(|at| at.elapsed() >= idle);
+        if entry.state != PresenceState::Typing || !quiet {
+            return None;
+        }
+        entry.state = PresenceState::Viewing;
+        entry.since = now;
+        entry.typed_at = None;
         Some(entry.clone())
     }
 
@@ -178,6 +205,7 @@ mod tests {
             user_name: "Ann".to_owned(),
             state,
             since: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::seconds(seconds),
+            typed_at: None,
         }
     }
 
@@ -227,6 +255,16 @@ mod tests {
         assert!(book
             .set_state("s1", one, PresenceState::Typing, now)
             .is_none());
+        // Typing again is no change; quiet for the idle time, it is viewing again.
+        assert!(book
+            .set_state("s1", one, PresenceState::Typing, now)
+            .is_none());
+        assert!(book
+            .typing_idle("s1", one, Duration::from_secs(60), now)
+            .is_none());
+        let idle = book.typing_idle("s1", one, Duration::ZERO, now);
+        assert_eq!(idle.map(|e| e.state), Some(PresenceState::Viewing));
+        assert!(book.typing_idle("s1", one, Duration::ZERO, now).is_none());
         assert!(book.leave("s1", one));
         assert!(!book.leave("s1", one));
         assert!(book.held().is_empty());

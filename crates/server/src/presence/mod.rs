@@ -19,6 +19,11 @@ pub use book::Entry;
 use book::{agents, Book};
 use shared::Shared;
 
+/// How long a socket may be quiet while TYPING before it counts as VIEWING again (a console
+/// repeats `typing` every 3 s while keys go down; one that stops without `stop_typing` —
+/// a draft left, a window closed — goes back after this).
+pub const TYPING_IDLE: Duration = Duration::from_secs(8);
+
 /// How many channels one socket may view at once (a console views one; a few windows,
 /// some more).
 pub const MAX_VIEWED_PER_SOCKET: usize = 16;
@@ -108,6 +113,7 @@ impl Presence {
             user_name: user_name.to_owned(),
             state: PresenceState::Viewing,
             since: Utc::now(),
+            typed_at: None,
         };
         let added = self.book().view(socket, channel, entry.clone());
         if added {
@@ -159,6 +165,31 @@ impl Presence {
             PresenceState::Viewing
         };
         let Some(entry) = self.book().set_state(socket, channel, state, Utc::now()) else {
+            return Ok(None);
+        };
+        if let Some(shared) = &self.shared {
+            shared
+                .put(&[(channel, socket.to_owned(), entry.clone())])
+                .await?;
+        }
+        Ok(Some(ListChanged {
+            tenant_id: entry.tenant_id,
+            channel_id: channel,
+            agents: self.list(channel).await?,
+        }))
+    }
+
+    /// `socket` typed nothing in `channel` for [`TYPING_IDLE`]: VIEWING again; the new list
+    /// when it was still TYPING.
+    pub async fn typing_idle(
+        &self,
+        socket: &str,
+        channel: ChannelId,
+    ) -> Result<Option<ListChanged>, PresenceError> {
+        let Some(entry) = self
+            .book()
+            .typing_idle(socket, channel, TYPING_IDLE, Utc::now())
+        else {
             return Ok(None);
         };
         if let Some(shared) = &self.shared {

@@ -158,6 +158,60 @@ async fn agents_on_two_nodes_see_each_other_and_customers_nothing() {
     }
 }
 
+/// A console that stops typing without saying so (a draft left, a window closed) shows as
+/// viewing again once it has been quiet for the idle time.
+#[tokio::test]
+async fn typing_left_without_a_stop_goes_back_to_viewing() {
+    let server = TestServer::start(Db::Sqlite).await;
+    let admin = server.login("admin@acme.test").await;
+    let qm = server.login("qm@acme.test").await;
+    let alice = server.login("alice@acme.test").await;
+    let ticket = server
+        .open_channel(
+            &alice,
+            json!({"type": "SUPPORT", "subject": "Half a reply", "category": "QUESTION_ISSUE"}),
+        )
+        .await
+        .id
+        .to_string();
+    let mut watcher = socket(&server, &admin).await;
+    let typist = socket(&server, &qm).await;
+    for who in [&watcher, &typist] {
+        let viewing = who.call(name::VIEWING, json!({"channelId": ticket})).await;
+        assert_eq!(viewing["ok"], true, "{viewing}");
+    }
+    let typed = typist
+        .call(name::TYPING, json!({"channelId": ticket}))
+        .await;
+    assert_eq!(typed["ok"], true, "{typed}");
+    let typing = presence_until(&mut watcher, &ticket, |p| {
+        states(p).contains(&(user(&qm), PresenceState::Typing))
+    })
+    .await;
+    let since = typing
+        .agents
+        .iter()
+        .find(|a| a.user_id == user(&qm))
+        .map(|a| a.since)
+        .expect("the typist");
+    let viewing = presence_until(&mut watcher, &ticket, |p| {
+        states(p).contains(&(user(&qm), PresenceState::Viewing))
+    })
+    .await;
+    let back = viewing
+        .agents
+        .iter()
+        .find(|a| a.user_id == user(&qm))
+        .map(|a| a.since)
+        .expect("the typist");
+    let quiet = back - since;
+    assert!(
+        quiet >= chrono::TimeDelta::from_std(server::presence::TYPING_IDLE).expect("a delta"),
+        "back to viewing after only {quiet}"
+    );
+    drop(typist);
+}
+
 /// A channel out of sight, a malformed payload and a flood are answered with errors, and
 /// the agents of the channel hear nothing of them.
 #[tokio::test]
