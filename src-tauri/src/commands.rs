@@ -51,6 +51,13 @@ pub fn check_connection<R: Runtime>(
     })
 }
 
+/// While offline, tries to reach the platform now rather than at the next attempt; the
+/// outcome comes as connection changes.
+#[tauri::command]
+pub fn retry_connection(console: State<'_, Console>) {
+    console.with_realtime(engine::realtime::Realtime::retry_now);
+}
+
 /// What the console starts with: who is signed in (then the live connection starts),
 /// the sign-in screen's defaults, the settings.
 #[tauri::command]
@@ -99,7 +106,15 @@ pub async fn sign_in(console: State<'_, Console>, request: SignIn) -> Answer<Sig
                 None => Err(CodedError::invalid(fields).into()),
             };
         }
-        Err(error) => return Err(error.into()),
+        // Here a refused token means a wrong email or password, not an ended session.
+        Err(error) => {
+            let coded = error.coded();
+            return Err(CodedError {
+                message: error.problem().at(&server).during_sign_in().sentence(),
+                ..coded
+            }
+            .into());
+        }
     }
     let engine = engine.downgrade();
     let session = console::signed_in(&engine)

@@ -31,9 +31,11 @@ impl From<CodedError> for CommandError {
         let code = error.code.as_str();
         match error.code {
             ErrorCode::Offline | ErrorCode::Invalid => {
-                tracing::info!(code, message = %error.message, "command failed");
+                tracing::info!(code, message = %error.message, detail = ?error.detail, "command failed");
             }
-            _ => tracing::warn!(code, message = %error.message, "command failed"),
+            _ => {
+                tracing::warn!(code, message = %error.message, detail = ?error.detail, "command failed");
+            }
         }
         Self(error)
     }
@@ -55,6 +57,10 @@ mod tests {
         let sent = serde_json::to_value(&error).expect("serializable");
         let coded: CodedError = serde_json::from_value(sent).expect("a CodedError");
         assert_eq!(coded.code, ErrorCode::NotFound);
-        assert_eq!(coded.message, "not found: no such channel");
+        assert_eq!(
+            coded.message,
+            "It is no longer on the platform, or no longer yours to see"
+        );
+        assert_eq!(coded.detail.as_deref(), Some("not found: no such channel"));
     }
 }

@@ -52,9 +52,14 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
             }
             Err(RecvError::Closed) => break,
         };
-        if let Change::Connection { state, detail } = &change {
+        if let Change::Connection {
+            state,
+            detail,
+            outage,
+        } = &change
+        {
             let tracker = app.state::<ConnectionTracker>();
-            tracker.set(*state, detail.clone());
+            tracker.set(*state, detail.clone(), outage.clone());
             if let Err(error) = app.emit(name::CONNECTION_STATE, tracker.check()) {
                 tracing::warn!(%error, "cannot tell the window the connection state");
             }

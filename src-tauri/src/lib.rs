@@ -105,6 +105,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
             commands::app_info,
             commands::queue_shown,
             commands::check_connection,
+            commands::retry_connection,
             commands::console_start,
             commands::sign_in,
             commands::sign_out,

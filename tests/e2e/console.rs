@@ -221,6 +221,7 @@ async fn admin_flow(
     );
     platform.stop()?;
     app.wait_for("[data-testid=offline-banner]").await?;
+    offline_banner_in_words(app, platform).await?;
     app.wait_for_text("[data-testid=message]", &ping).await?;
     let queued = format!("Writing this offline ({tag})");
     app.type_into("[data-testid=composer]", &queued).await?;
@@ -254,6 +255,63 @@ async fn admin_flow(
         .filter(|m| m.content == queued)
         .count();
     ensure!(copies == 1, "the queued message arrived {copies} times");
+    Ok(())
+}
+
+/// The offline banner speaks to a person: it cannot reach the platform (by host and port),
+/// when it tries again, "Retry now", and the technical cause only behind "Details"; no URL
+/// and no OS error in its words. "Retry now" answers without an error, and the banner stays
+/// while the platform is away.
+async fn offline_banner_in_words(app: &AppSession, platform: &Platform) -> Result<()> {
+    let host = protocol::problem::host_of(&platform.url()).context("the platform's host")?;
+    let headline = "[data-testid=offline-banner] [data-testid=offline-headline]";
+    app.wait_for_text(headline, &format!("Can't reach the platform at {host} — "))
+        .await?;
+    let words = app
+        .texts_of_all(&format!(
+            "{headline}, [data-testid=offline-banner] [data-testid=offline-since]"
+        ))
+        .await?
+        .join(" / ");
+    let when = ["— retrying in ", "— retrying at ", "— trying again now"];
+    ensure!(
+        when.iter().any(|w| words.contains(w)),
+        "the banner does not say when it retries: `{words}`"
+    );
+    ensure!(
+        words.contains("Offline since "),
+        "the banner does not say since when: `{words}`"
+    );
+    ensure!(
+        !words.contains("http://") && !words.contains("os error"),
+        "technical words in the banner: `{words}`"
+    );
+    let summary = app
+        .texts_of_all("[data-testid=offline-banner] [data-testid=details] summary")
+        .await?;
+    ensure!(
+        summary == ["Details"],
+        "the banner's disclosure: {summary:?}"
+    );
+    let detail = app
+        .texts_of_all("[data-testid=offline-banner] [data-testid=details] code")
+        .await?;
+    ensure!(
+        detail.iter().any(|d| !d.trim().is_empty()),
+        "nothing behind Details: {detail:?}"
+    );
+    let retry = app
+        .texts_of_all("[data-testid=offline-banner] [data-testid=retry-now]")
+        .await?;
+    ensure!(retry == ["Retry now"], "the banner's button: {retry:?}");
+    app.click("[data-testid=retry-now]").await?;
+    app.wait_for_text(headline, &format!("Can't reach the platform at {host}"))
+        .await?;
+    ensure!(
+        app.count("[data-testid=error-banner]").await? == 0,
+        "Retry now failed: {:?}",
+        app.texts_of_all("[data-testid=error-banner]").await?
+    );
     Ok(())
 }
 

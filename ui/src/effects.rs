@@ -9,6 +9,7 @@ use protocol::ipc::{ActRequest, ChannelAction, ChannelPageRequest, SignInOutcome
 use protocol::{ChannelId, MessageId};
 
 use crate::ipc;
+use crate::logic::words::outbox_why;
 use crate::state::{Action, AppContext};
 
 /// Messages per history page.
@@ -134,8 +135,7 @@ pub fn run_action(
             }
             OutboxState::Failed => format!(
                 "Refused: {}",
-                item.last_error
-                    .unwrap_or_else(|| "the platform said no".to_owned())
+                outbox_why(&item).unwrap_or_else(|| "the platform said no".to_owned())
             ),
         };
         state2.dispatch(Action::Notice(word));

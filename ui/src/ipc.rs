@@ -123,6 +123,12 @@ pub async fn check_connection() -> Result<(), CodedError> {
     invoke(name::CHECK_CONNECTION, &NoArgs {}).await
 }
 
+/// While offline, asks the shell to try the platform now; the outcome arrives as
+/// connection changes.
+pub async fn retry_connection() -> Result<(), CodedError> {
+    invoke(name::RETRY_CONNECTION, &NoArgs {}).await
+}
+
 #[derive(Debug, Serialize)]
 struct QueueShownArgs {
     rows: usize,

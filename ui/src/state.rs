@@ -381,6 +381,7 @@ mod tests {
             since: at(minute),
             checked_at: at(minute),
             detail: None,
+            outage: None,
         }
     }
 
@@ -536,6 +537,7 @@ mod tests {
         let offline = state.apply(Action::Changed(Change::Connection {
             state: ConnectionState::Offline,
             detail: None,
+            outage: None,
         }));
         assert!(offline.presence.is_empty());
     }

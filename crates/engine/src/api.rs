@@ -217,7 +217,10 @@ impl Api {
             StatusCode::SERVICE_UNAVAILABLE
             | StatusCode::BAD_GATEWAY
             | StatusCode::GATEWAY_TIMEOUT => Error::Offline(message),
-            _ => Error::Server(message),
+            _ => Error::Status {
+                status: status.as_u16(),
+                message,
+            },
         })
     }
 

@@ -1,7 +1,9 @@
 //! `Error`: every way an engine call can fail, told apart so the front can say the right
-//! thing (offline is not a failure, unauthorized means sign in again, invalid names fields).
+//! thing (offline is not a failure, unauthorized means sign in again, invalid names fields),
+//! and each classified as a [`Problem`] a person reads in words.
 
 use protocol::error::{CodedError, ErrorCode};
+use protocol::problem::{Problem, ProblemKind};
 use protocol::FieldError;
 
 /// An engine failure.
@@ -43,9 +45,18 @@ pub enum Error {
         /// Seconds to wait.
         retry_after: u64,
     },
-    /// The platform failed (5xx) or answered something this engine does not understand.
+    /// The platform failed or answered something this engine does not understand.
     #[error("the platform failed: {0}")]
     Server(String),
+    /// The platform answered with an HTTP status this engine has no better name for (a
+    /// 500).
+    #[error("the platform answered {status}: {message}")]
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// What it said, or the status's reason.
+        message: String,
+    },
     /// The local cache failed.
     #[error("the local cache failed: {0}")]
     Cache(#[from] rusqlite::Error),
@@ -71,7 +82,7 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Offline(_) | Self::RateLimited { .. } | Self::Server(_)
+            Self::Offline(_) | Self::RateLimited { .. } | Self::Server(_) | Self::Status { .. }
         )
     }
 
@@ -86,11 +97,57 @@ impl Error {
             Self::Invalid { fields } => return CodedError::invalid(fields.clone()),
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
-            Self::Server(_) | Self::Cache(_) | Self::Io { .. } | Self::Local(_) => {
-                ErrorCode::Internal
-            }
+            Self::Server(_)
+            | Self::Status { .. }
+            | Self::Cache(_)
+            | Self::Io { .. }
+            | Self::Local(_) => ErrorCode::Internal,
         };
-        CodedError::new(code, self.to_string())
+        CodedError::new(code, self.problem().sentence()).with_detail(self.to_string())
+    }
+
+    /// The failure as a person reads it (no host: see [`Problem::at`]); [`Error`]'s own
+    /// text is the technical detail behind it.
+    pub fn problem(&self) -> Problem {
+        let kind = match self {
+            Self::Offline(_) => ProblemKind::Unreachable,
+            Self::Unauthorized(_) => ProblemKind::SessionEnded,
+            Self::Refused { code, .. } => match code {
+                Some(ErrorCode::Busy) => ProblemKind::Busy,
+                Some(ErrorCode::RateLimited) => ProblemKind::RateLimited,
+                Some(ErrorCode::Internal) => ProblemKind::PlatformFailed,
+                Some(
+                    ErrorCode::Unauthorized
+                    | ErrorCode::MissingToken
+                    | ErrorCode::InvalidToken
+                    | ErrorCode::TokenExpired,
+                ) => ProblemKind::SessionEnded,
+                _ => ProblemKind::ConnectionRefused,
+            },
+            Self::Forbidden(said) => return Problem::new(ProblemKind::Forbidden).with_said(said),
+            Self::NotFound(_) => ProblemKind::NotFound,
+            Self::Invalid { fields } => {
+                let said = fields
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Problem::new(ProblemKind::Invalid).with_said(said);
+            }
+            Self::Conflict(_) => ProblemKind::Conflict,
+            Self::RateLimited { retry_after } => {
+                return Problem {
+                    retry_after: Some(*retry_after),
+                    ..Problem::new(ProblemKind::RateLimited)
+                }
+            }
+            Self::Server(_) => ProblemKind::PlatformFailed,
+            Self::Status { status, .. } => {
+                return Problem::new(ProblemKind::PlatformFailed).with_status(*status)
+            }
+            Self::Cache(_) | Self::Io { .. } | Self::Local(_) => ProblemKind::Local,
+        };
+        Problem::new(kind)
     }
 
     /// The same failure as a new value, for handing one outcome to several waiters (the
@@ -114,6 +171,10 @@ impl Error {
                 retry_after: *retry_after,
             },
             Self::Server(why) => Self::Server(why.clone()),
+            Self::Status { status, message } => Self::Status {
+                status: *status,
+                message: message.clone(),
+            },
             Self::Cache(_) | Self::Io { .. } | Self::Local(_) => Self::Local(self.to_string()),
         }
     }
@@ -123,5 +184,99 @@ impl Error {
             context: context.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_connection_reads_as_unreachable_with_the_os_error_in_the_detail() {
+        let error = Error::Offline(
+            "error sending request for url (http://127.0.0.1:39101/api/chat/channels/1/messages): \
+             client error (Connect): tcp connect error: Connection refused (os error 111)"
+                .to_owned(),
+        );
+        let coded = error.coded();
+        assert_eq!(coded.code, ErrorCode::Offline);
+        assert_eq!(coded.message, "Can't reach the platform");
+        assert!(coded.detail.is_some_and(|d| d.contains("os error 111")));
+        assert_eq!(
+            error.problem().at("http://127.0.0.1:39101").sentence(),
+            "Can't reach the platform at 127.0.0.1:39101"
+        );
+    }
+
+    #[test]
+    fn each_failure_has_its_kind() {
+        let table = [
+            (
+                Error::Unauthorized("expired".into()),
+                ProblemKind::SessionEnded,
+            ),
+            (
+                Error::Status {
+                    status: 500,
+                    message: "Internal Server Error".into(),
+                },
+                ProblemKind::PlatformFailed,
+            ),
+            (
+                Error::Server("bad json".into()),
+                ProblemKind::PlatformFailed,
+            ),
+            (
+                Error::Refused {
+                    code: Some(ErrorCode::Busy),
+                    message: "BUSY: deploying".into(),
+                },
+                ProblemKind::Busy,
+            ),
+            (
+                Error::Refused {
+                    code: None,
+                    message: "MAINTENANCE".into(),
+                },
+                ProblemKind::ConnectionRefused,
+            ),
+            (Error::Conflict("changed".into()), ProblemKind::Conflict),
+            (Error::NotFound("gone".into()), ProblemKind::NotFound),
+            (Error::Local("damaged".into()), ProblemKind::Local),
+            (
+                Error::RateLimited { retry_after: 3 },
+                ProblemKind::RateLimited,
+            ),
+        ];
+        for (error, kind) in table {
+            assert_eq!(error.problem().kind, kind, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_500_names_its_status_and_refused_input_names_the_reason() {
+        let failed = Error::Status {
+            status: 500,
+            message: "Internal Server Error".into(),
+        };
+        assert_eq!(
+            failed.coded().message,
+            "The platform had a problem (500); try again"
+        );
+        let invalid = Error::Invalid {
+            fields: vec![FieldError::new(
+                "content",
+                "must be at most 10000 characters",
+            )],
+        };
+        assert_eq!(
+            invalid.problem().sentence(),
+            "The platform refused this: must be at most 10000 characters"
+        );
+        let wrong = Error::Unauthorized("invalid email or password".into());
+        assert_eq!(
+            wrong.problem().during_sign_in().sentence(),
+            "The platform refused the sign-in: wrong email or password"
+        );
     }
 }

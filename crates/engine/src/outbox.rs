@@ -10,10 +10,11 @@
 //! `flush` is run by one task only, the outbox's owner ([`owner`]); everything else wakes
 //! that task and, where it needs the outcome, waits for it.
 
+use protocol::problem::{Problem, ProblemKind};
 use protocol::rest::SendMessageRequest;
 use protocol::{Channel, ChannelAction, ChannelId};
 
-use crate::cache::outbox::{self as rows, OutboxItem, OutboxState, Work};
+use crate::cache::outbox::{self as rows, Failure, OutboxItem, OutboxState, Work};
 use crate::cache::{channels, messages, Cache};
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -147,6 +148,7 @@ pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushRepor
     let mut report = FlushReport::default();
     let pending = cache.read(rows::pending).await?;
     let total = pending.len() as u32;
+    let server = session.api().base().to_owned();
     for item in pending {
         let id = item.id;
         cache
@@ -174,7 +176,7 @@ pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushRepor
                 report.sent += 1;
             }
             Err(error) if error.is_transient() || matches!(error, Error::Unauthorized(_)) => {
-                let why = error.to_string();
+                let why = Failure::of(&error, &server);
                 cache
                     .write(move |tx| rows::set_state(tx, id, OutboxState::Queued, Some(&why), true))
                     .await?;
@@ -186,6 +188,11 @@ pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushRepor
                 return Ok(report);
             }
             Err(Error::Conflict(why)) => {
+                // The engine's words on what changed are the detail.
+                let why = Failure {
+                    problem: Problem::new(ProblemKind::Conflict).at(&server),
+                    detail: why,
+                };
                 cache
                     .write(move |tx| {
                         rows::set_state(tx, id, OutboxState::NeedsReview, Some(&why), true)
@@ -194,7 +201,7 @@ pub(crate) async fn flush(session: &Session, cache: &Cache) -> Result<FlushRepor
                 report.needs_review += 1;
             }
             Err(error) => {
-                let why = error.to_string();
+                let why = Failure::of(&error, &server);
                 tracing::warn!(item = %id, %error, "outbox item refused for good");
                 cache
                     .write(move |tx| rows::set_state(tx, id, OutboxState::Failed, Some(&why), true))

@@ -9,6 +9,8 @@
 //! expired token (refused handshake or the server's `TOKEN_EXPIRED`) is refreshed at once.
 //! Only a refusal about the token or the account signs out ([`refusal`]); any other is the
 //! platform's trouble, reported as offline in plain words and retried with the backoff.
+//! While offline, each report carries an [`Outage`]: the trouble as a [`Problem`], since
+//! when, and when the next attempt comes; [`Realtime::retry_now`] cuts the wait short.
 //!
 //! The Socket.IO part alone, with nothing of the session or the cache, is [`socket`]; it is
 //! tested against the official Node server as well as this product's.
@@ -16,9 +18,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use protocol::error::ErrorCode;
 use protocol::events::{name, ServerEvent, NAMESPACE};
 use protocol::ipc::ConnectionState;
+use protocol::problem::{Outage, Problem, ProblemKind};
 use protocol::ChannelId;
 use rand::Rng;
 use serde_json::json;
@@ -51,6 +55,7 @@ enum Command {
     Leave(ChannelId),
     Typing(ChannelId, bool),
     View(Option<ChannelId>),
+    RetryNow,
     Stop,
 }
 
@@ -101,6 +106,11 @@ impl Realtime {
         let _ = self.commands.send(Command::View(channel));
     }
 
+    /// While waiting to reconnect, tries at once (nothing happens while connected).
+    pub fn retry_now(&self) {
+        let _ = self.commands.send(Command::RetryNow);
+    }
+
     /// Ends the connection and waits for it to close.
     pub async fn stop(mut self) {
         let _ = self.commands.send(Command::Stop);
@@ -144,11 +154,63 @@ impl Backoff {
 enum Ended {
     Stopped,
     TokenExpired,
-    Dropped(String),
+    /// The trouble in words, and the technical detail.
+    Dropped(Problem, String),
 }
 
-fn connection(changes: &Changes, state: ConnectionState, detail: Option<String>) {
-    changes.send(Change::Connection { state, detail });
+impl Ended {
+    fn dropped(error: &Error) -> Self {
+        Self::Dropped(error.problem(), error.to_string())
+    }
+}
+
+fn connection(
+    changes: &Changes,
+    state: ConnectionState,
+    detail: Option<String>,
+    outage: Option<Outage>,
+) {
+    changes.send(Change::Connection {
+        state,
+        detail,
+        outage,
+    });
+}
+
+/// When a wait of `wait` from now ends.
+fn after(wait: Duration) -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero())
+}
+
+/// The trouble since the connection was last online, for the reports while it lasts.
+#[derive(Debug, Default)]
+struct Trouble {
+    /// Since when, why, and the technical detail.
+    last: Option<(DateTime<Utc>, Problem, String)>,
+}
+
+impl Trouble {
+    /// Notes a failure; the outage starts with the first one after being online.
+    fn failed(&mut self, problem: Problem, detail: String) {
+        let since = self
+            .last
+            .as_ref()
+            .map_or_else(Utc::now, |(since, ..)| *since);
+        self.last = Some((since, problem, detail));
+    }
+
+    /// The outage so far, with the next attempt at `retry_at` (none: trying now).
+    fn outage(&self, retry_at: Option<DateTime<Utc>>) -> Option<Outage> {
+        self.last.as_ref().map(|(since, problem, _)| Outage {
+            problem: problem.clone(),
+            since: *since,
+            retry_at,
+        })
+    }
+
+    fn detail(&self) -> Option<String> {
+        self.last.as_ref().map(|(.., detail)| detail.clone())
+    }
 }
 
 async fn run(
@@ -161,15 +223,23 @@ async fn run(
 ) {
     let mut followed = Followed::new(session.viewer().role.is_agent());
     let mut backoff = Backoff::new();
+    let server = session.api().base().to_owned();
+    let mut trouble = Trouble::default();
     loop {
-        connection(&changes, ConnectionState::Connecting, None);
+        connection(
+            &changes,
+            ConnectionState::Connecting,
+            trouble.detail(),
+            trouble.outage(None),
+        );
         let outcome = match connect(&session).await {
             Ok(mut socket) => {
                 backoff.reset();
                 match catch_up(&session, &cache, &changes, sync_batch, &outbox).await {
                     Ok(()) => {
                         let _ = followed.replay(&mut socket).await;
-                        connection(&changes, ConnectionState::Online, None);
+                        trouble = Trouble::default();
+                        connection(&changes, ConnectionState::Online, None, None);
                         serve(
                             &mut socket,
                             &session,
@@ -181,22 +251,23 @@ async fn run(
                         )
                         .await
                     }
-                    Err(Error::Unauthorized(why)) => {
-                        connection(&changes, ConnectionState::SignedOut, Some(why));
+                    Err(error @ Error::Unauthorized(_)) => {
+                        signed_out(&changes, &error);
                         return;
                     }
-                    Err(error) => Ended::Dropped(error.to_string()),
+                    Err(error) => Ended::dropped(&error),
                 }
             }
-            Err(Error::Unauthorized(why)) => {
-                connection(&changes, ConnectionState::SignedOut, Some(why));
+            Err(error @ Error::Unauthorized(_)) => {
+                signed_out(&changes, &error);
                 return;
             }
             Err(Error::Refused { code, message }) => {
                 tracing::warn!(%message, "the platform refused the live connection; backing off");
-                Ended::Dropped(refusal::explain(code, &message))
+                let why = refusal::explain(code, &message);
+                Ended::Dropped(Error::Refused { code, message }.problem(), why)
             }
-            Err(error) => Ended::Dropped(error.to_string()),
+            Err(error) => Ended::dropped(&error),
         };
         match outcome {
             Ended::Stopped => return,
@@ -207,25 +278,38 @@ async fn run(
                             &changes,
                             ConnectionState::SignedOut,
                             Some(error.to_string()),
+                            None,
                         );
                         return;
                     }
                 }
                 continue;
             }
-            Ended::Dropped(why) => {
+            Ended::Dropped(problem, why) => {
                 tracing::info!(%why, "disconnected from the platform");
-                connection(&changes, ConnectionState::Offline, Some(why));
+                trouble.failed(problem.at(&server), why);
             }
         }
-        // Wait before trying again, still taking the front's commands.
-        let wait = tokio::time::sleep(backoff.next());
+        // Wait before trying again, still taking the front's commands; the front learns
+        // when the next attempt comes.
+        let pause = backoff.next();
+        connection(
+            &changes,
+            ConnectionState::Offline,
+            trouble.detail(),
+            trouble.outage(Some(after(pause))),
+        );
+        let wait = tokio::time::sleep(pause);
         tokio::pin!(wait);
         loop {
             tokio::select! {
                 () = &mut wait => break,
                 command = commands.recv() => match command {
                     None | Some(Command::Stop) => return,
+                    Some(Command::RetryNow) => {
+                        tracing::info!("trying the platform again now, as asked");
+                        break;
+                    }
                     Some(Command::Join(channel)) => { followed.rooms.insert(channel); }
                     Some(Command::Leave(channel)) => { followed.rooms.remove(&channel); }
                     Some(Command::View(channel)) => { followed.set_viewing(channel); }
@@ -234,6 +318,15 @@ async fn run(
             }
         }
     }
+}
+
+/// Says the session ended, with why.
+fn signed_out(changes: &Changes, error: &Error) {
+    let why = match error {
+        Error::Unauthorized(why) => why.clone(),
+        other => other.to_string(),
+    };
+    connection(changes, ConnectionState::SignedOut, Some(why), None);
 }
 
 /// Has the outbox sent (waiting for its owner's drain), then pulls what changed,
@@ -306,10 +399,12 @@ async fn serve(
             incoming = socket.next_event() => {
                 let incoming = match incoming {
                     Ok(incoming) => incoming,
-                    Err(error) => return Ended::Dropped(error.to_string()),
+                    Err(error) => return Ended::dropped(&error),
                 };
                 match incoming {
-                    Incoming::Disconnected(why) => return Ended::Dropped(why.to_string()),
+                    Incoming::Disconnected(why) => {
+                        return Ended::Dropped(Problem::new(ProblemKind::Unreachable), why.to_string());
+                    }
                     Incoming::Event(event) => {
                         let name = event.name.clone();
                         let payload = event.into_payload();
@@ -352,9 +447,11 @@ async fn serve(
                         socket.emit(event, json!({"channelId": channel})).await
                     }
                     Some(Command::View(channel)) => followed.view(socket, channel).await,
+                    // Connected already: nothing to hurry.
+                    Some(Command::RetryNow) => Ok(()),
                 };
                 if let Err(error) = sent {
-                    return Ended::Dropped(error.to_string());
+                    return Ended::dropped(&error);
                 }
             }
         }

@@ -21,8 +21,12 @@ pub enum Change {
     Connection {
         /// The new state.
         state: ConnectionState,
-        /// Why, when there is more to say.
+        /// Why, when there is more to say: technical, for a "Details" disclosure.
         detail: Option<String>,
+        /// While offline (or reconnecting after being offline): why in words, since
+        /// when, and when the next attempt comes.
+        #[serde(default)]
+        outage: Option<crate::problem::Outage>,
     },
     /// A channel was stored or changed.
     #[serde(rename_all = "camelCase")]
@@ -197,8 +201,12 @@ pub struct OutboxItem {
     pub state: OutboxState,
     /// How many times sending was tried.
     pub attempts: u32,
-    /// Why the last try failed.
+    /// Why the last try failed, as the engine tells it (technical, for a "Details"
+    /// disclosure).
     pub last_error: Option<String>,
+    /// Why the last try failed, in words ([`crate::problem::Problem::sentence`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::problem::Problem>,
 }
 
 /// One hit of an offline search.

@@ -87,6 +87,10 @@ pub struct CodedError {
     pub message: String,
     /// For `INVALID`: each bad field.
     pub fields: Option<Vec<FieldError>>,
+    /// The technical cause behind `message` (console commands only), for a "Details"
+    /// disclosure; the platform never sends it.
+    #[serde(default)]
+    pub detail: Option<String>,
 }
 
 impl CodedError {
@@ -96,7 +100,14 @@ impl CodedError {
             code,
             message: message.into(),
             fields: None,
+            detail: None,
         }
+    }
+
+    /// The same, with the technical cause behind its words.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 
     /// An `INVALID` error naming the bad fields.
@@ -107,6 +118,7 @@ impl CodedError {
             code: ErrorCode::Invalid,
             message,
             fields: Some(fields),
+            detail: None,
         }
     }
 }

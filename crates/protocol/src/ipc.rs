@@ -21,6 +21,9 @@ pub mod name {
     pub const CHECK_CONNECTION: &str = "check_connection";
     /// Event: the connection state changed → [`super::ConnectionReport`].
     pub const CONNECTION_STATE: &str = "connection-state";
+    /// Command: while offline, try to reach the platform now instead of waiting for the
+    /// next attempt.
+    pub const RETRY_CONNECTION: &str = "retry_connection";
 
     /// Command: what the console starts with → [`super::Startup`].
     pub const START: &str = "console_start";
@@ -124,8 +127,13 @@ pub struct ConnectionReport {
     pub since: DateTime<Utc>,
     /// When it was last checked.
     pub checked_at: DateTime<Utc>,
-    /// Why, when there is more to say (the last error while offline).
+    /// Why, when there is more to say (the last error while offline): technical, for a
+    /// "Details" disclosure.
     pub detail: Option<String>,
+    /// While offline (or reconnecting after being offline): why in words, since when, and
+    /// when the next attempt comes.
+    #[serde(default)]
+    pub outage: Option<crate::problem::Outage>,
 }
 
 /// What the sign-in screen is prefilled with.

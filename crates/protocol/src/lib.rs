@@ -28,6 +28,7 @@
 //! - [`client_events`]: every event a client may send, listed once.
 //! - [`socketio`]: the Socket.IO / Engine.IO frame codec clients speak over a WebSocket.
 //! - [`error`]: the error body shared by REST answers, acks and IPC.
+//! - [`problem`]: a console failure as a person reads it, and a spell offline.
 //! - [`validate`]: the input rules both ends enforce (lengths, ranges, required fields).
 //! - [`json`]: decoding that names the offending field.
 //! - [`secret`]: a string that never prints.
@@ -52,6 +53,7 @@ pub mod ipc;
 pub mod json;
 pub mod model;
 pub mod presence;
+pub mod problem;
 pub mod rest;
 pub mod roles;
 pub mod secret;

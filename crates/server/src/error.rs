@@ -116,6 +116,7 @@ impl ApiError {
             code,
             message: body.message,
             fields: body.fields,
+            detail: None,
         }
     }
 }

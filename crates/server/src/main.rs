@@ -18,7 +18,7 @@ use server::{Settings, Store};
 #[command(name = "switchboard-server", version)]
 struct Cli {
     /// The database: `sqlite://path` (created when absent) or `postgres://…` (default:
-    /// data/switchboard.db).
+    /// ./switchboard.db, in the working directory, said in the log).
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
     /// How logs are written to stderr: `text`, or `json` (one object a line).
@@ -99,8 +99,23 @@ enum Command {
     },
 }
 
-/// The database when none is named.
-const DEFAULT_DATABASE_URL: &str = "sqlite://data/switchboard.db";
+/// The database when none is named: `switchboard.db` in the working directory.
+const DEFAULT_DATABASE_URL: &str = "sqlite://./switchboard.db";
+
+/// The default database's file, as the operator reads it.
+const DEFAULT_DATABASE_FILE: &str = "./switchboard.db";
+
+/// Says which database is used when none is named: the default, and where that is.
+fn say_default_database() {
+    let file = std::env::current_dir()
+        .map(|dir| dir.join("switchboard.db").display().to_string())
+        .unwrap_or_else(|_| DEFAULT_DATABASE_FILE.to_owned());
+    tracing::info!(
+        database = DEFAULT_DATABASE_URL,
+        %file,
+        "no database named (--database-url or DATABASE_URL): using {DEFAULT_DATABASE_FILE}"
+    );
+}
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -140,11 +155,9 @@ async fn run(cli: Cli) -> Result<()> {
     let database_url = match named {
         Some(url) => database_url::prepare(&url)?,
         None => {
-            tracing::info!(
-                database = DEFAULT_DATABASE_URL,
-                "no database named: using the default"
-            );
-            database_url::prepare(DEFAULT_DATABASE_URL)?
+            let prepared = database_url::prepare(DEFAULT_DATABASE_URL)?;
+            say_default_database();
+            prepared
         }
     };
     match cli.command {
@@ -252,11 +265,13 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("switchboard-server: {error:#}");
-            // A database path that cannot be used is a setup mistake, like a bad flag.
-            if error.downcast_ref::<DatabaseUrlError>().is_some() {
+            // A database path that cannot be used is a setup mistake, like a bad flag: one
+            // line naming the path and the reason (its own words hold the cause already).
+            if let Some(unusable) = error.downcast_ref::<DatabaseUrlError>() {
+                eprintln!("switchboard-server: {unusable}");
                 ExitCode::from(2)
             } else {
+                eprintln!("switchboard-server: {error:#}");
                 ExitCode::FAILURE
             }
         }

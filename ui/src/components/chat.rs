@@ -10,11 +10,13 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::components::composer::Composer;
+use crate::components::disclosure::disclosure;
 use crate::effects;
 use crate::hooks::use_canned_responses;
 use crate::ipc;
 use crate::logic::composer::number;
 use crate::logic::format::{label, outbox_state};
+use crate::logic::words::outbox_why;
 use crate::state::{typists, Action, AppContext};
 
 /// What a note's bubble says it is.
@@ -209,8 +211,9 @@ pub fn chat_view() -> Html {
                             <div class="message__body">{ content }</div>
                             <div class="message__state">
                                 { outbox_state(item.state) }
-                                if let Some(why) = item.last_error.as_ref().filter(|_| failed) { <span class="message__why">{ format!(" — {why}") }</span> }
+                                if let Some(why) = outbox_why(item).filter(|_| failed) { <span class="message__why" data-testid="unsent-why">{ format!(" — {why}") }</span> }
                                 if failed { <button class="link" data-testid="retry" onclick={retry}>{ "Retry" }</button> }
+                                if failed { { disclosure(item.last_error.as_deref()) } }
                             </div>
                         </li>
                     }

@@ -1,7 +1,9 @@
-//! A dismissible banner with the last error, in words.
+//! A dismissible banner with the last error, in words, and its technical cause behind
+//! "Details".
 
 use yew::prelude::*;
 
+use crate::components::disclosure::disclosure;
 use crate::state::{Action, AppContext};
 
 /// Shows the current error, if any.
@@ -19,7 +21,10 @@ pub fn error_banner() -> Html {
     };
     html! {
         <div class="banner banner--error" role="alert" data-testid="error-banner">
-            <span>{ &error.message }</span>
+            <div class="banner__words">
+                <span>{ &error.message }</span>
+                { disclosure(error.detail.as_deref()) }
+            </div>
             <button class="banner__dismiss" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
         </div>
     }

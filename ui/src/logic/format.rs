@@ -1,8 +1,7 @@
-//! How things read: enum labels, ages, connection lines, outbox states.
+//! How things read: enum labels, ages, outbox states (trouble reads as `logic::words`).
 
 use chrono::{DateTime, Utc};
 use protocol::console::OutboxState;
-use protocol::ipc::{ConnectionReport, ConnectionState};
 
 /// `FEATURE_REQUEST` → `Feature request`.
 pub fn label(wire: &str) -> String {
@@ -24,23 +23,6 @@ pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
         86_400..1_209_600 => format!("{}d", seconds / 86_400),
         _ => format!("{}w", seconds / 604_800),
     }
-}
-
-/// The offline banner's words, or `None` when online.
-pub fn offline_banner(report: Option<&ConnectionReport>, waiting: usize) -> Option<String> {
-    let report = report?;
-    if report.state != ConnectionState::Offline {
-        return None;
-    }
-    let since = report.since.format("%H:%M");
-    let outbox = match waiting {
-        0 => "nothing waiting to be sent".to_owned(),
-        1 => "1 item waiting to be sent".to_owned(),
-        n => format!("{n} items waiting to be sent"),
-    };
-    Some(format!(
-        "Offline since {since} UTC — showing what is cached; {outbox}"
-    ))
 }
 
 /// What an own message's outbox state says under it.
@@ -77,23 +59,5 @@ mod tests {
         assert_eq!(age(now - Duration::days(2), now), "2d");
         assert_eq!(age(now - Duration::days(43), now), "6w");
         assert_eq!(age(now + Duration::minutes(5), now), "now", "clock skew");
-    }
-
-    #[test]
-    fn the_offline_banner_says_since_when_and_what_waits() {
-        let mut report = ConnectionReport {
-            state: ConnectionState::Online,
-            since: at(12),
-            checked_at: at(13),
-            detail: None,
-        };
-        assert_eq!(offline_banner(Some(&report), 3), None);
-        report.state = ConnectionState::Offline;
-        assert_eq!(
-            offline_banner(Some(&report), 1).as_deref(),
-            Some("Offline since 09:12 UTC — showing what is cached; 1 item waiting to be sent")
-        );
-        assert!(offline_banner(Some(&report), 0)
-            .is_some_and(|text| text.ends_with("nothing waiting to be sent")));
     }
 }

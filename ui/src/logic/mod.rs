@@ -2,7 +2,7 @@
 //! the queue shows and in what order, when it holds still under the agent's hand, and how
 //! things read; canned responses' `/` picker and variables, and how the composer reads; a
 //! ticket's SLA countdown; the SLA policies' form; what "take it" does; who else is on a
-//! ticket and what Send asks when someone posted first.
+//! ticket and what Send asks when someone posted first; how trouble reads (`words`).
 //! Which channels a user sees and which actions they are offered is
 //! `protocol::Viewer`'s.
 
@@ -15,3 +15,4 @@ pub mod queue;
 pub mod sla;
 pub mod sla_policy;
 pub mod take;
+pub mod words;

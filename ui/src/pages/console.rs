@@ -12,9 +12,8 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::dialogs::{Dialog, DialogHost};
-use crate::components::{ChatView, Details, QueuePane};
+use crate::components::{ChatView, Details, OfflineBanner, QueuePane};
 use crate::effects;
-use crate::logic::format::offline_banner;
 use crate::logic::hold::{arrange, Arranged, HoldEvent};
 use crate::logic::take::{take, Take};
 use crate::state::{Action, AppContext};
@@ -206,7 +205,6 @@ pub fn console_page() -> Html {
     }
 
     let open_channel = state.open_channel().cloned();
-    let banner = offline_banner(state.connection.as_ref(), state.waiting());
     let close = {
         let dialog = dialog.clone();
         Callback::from(move |_| dialog.set(None))
@@ -243,9 +241,7 @@ pub fn console_page() -> Html {
     };
     html! {
         <div class="console" onfocusin={on_focus_in} onmousedown={on_mouse_down}>
-            if let Some(banner) = banner {
-                <div class="banner banner--offline" role="status" data-testid="offline-banner">{ banner }</div>
-            }
+            <OfflineBanner />
             <div class="toolbar">
                 <button class="button button--primary" data-testid="new-ticket" onclick={open_dialog(Dialog::Create)}>{ "New ticket" }</button>
                 <span class="toolbar__spacer" />

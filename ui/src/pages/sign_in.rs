@@ -7,15 +7,19 @@ use protocol::{Secret, TenantId};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::disclosure::disclosure;
 use crate::effects;
 use crate::state::AppContext;
 
 /// The words for a failed sign-in.
 pub fn sign_in_error(error: &CodedError, server: &str) -> String {
     match error.code {
-        ErrorCode::Unauthorized => "Wrong email or password.".to_owned(),
+        ErrorCode::Unauthorized => {
+            "The platform refused the sign-in: wrong email or password.".to_owned()
+        }
         ErrorCode::Offline => {
-            format!("Cannot reach the platform at {server}. Check the address and your connection.")
+            let host = protocol::problem::host_of(server).unwrap_or_else(|| server.to_owned());
+            format!("Can't reach the platform at {host}. Check the address and your connection.")
         }
         ErrorCode::RateLimited => {
             "Too many sign-in attempts. Wait a minute, then try again.".to_owned()
@@ -28,6 +32,7 @@ pub fn sign_in_error(error: &CodedError, server: &str) -> String {
                 .join(" "),
             _ => error.message.clone(),
         },
+        // The shell's words for it (the technical cause is in `detail`).
         _ => format!("Sign-in failed: {}", error.message),
     }
 }
@@ -44,7 +49,8 @@ pub fn sign_in_page() -> Html {
     let tenants = use_state(Vec::<TenantChoice>::new);
     let tenant = use_state(|| None::<TenantId>);
     let busy = use_state(|| false);
-    let problem = use_state(|| None::<String>);
+    // What went wrong, and its technical cause.
+    let problem = use_state(|| None::<(String, Option<String>)>);
 
     let on_submit = {
         let (state, server, email, password, tenants, tenant, busy, problem) = (
@@ -84,11 +90,14 @@ pub fn sign_in_page() -> Html {
                     Ok(SignInOutcome::ChooseTenant { tenants: choices }) => {
                         tenant.set(choices.first().map(|c| c.id));
                         tenants.set(choices);
-                        problem.set(Some(
+                        problem.set(Some((
                             "You belong to several organisations: choose one.".to_owned(),
-                        ));
+                            None,
+                        )));
                     }
-                    Err(error) => problem.set(Some(sign_in_error(&error, &server))),
+                    Err(error) => {
+                        problem.set(Some((sign_in_error(&error, &server), error.detail.clone())))
+                    }
                 }
                 busy.set(false);
             });
@@ -141,8 +150,9 @@ pub fn sign_in_page() -> Html {
                         </select>
                     </label>
                 }
-                if let Some(problem) = &*problem {
+                if let Some((problem, detail)) = &*problem {
                     <p class="sign-in__problem" role="alert" data-testid="sign-in-problem">{ problem }</p>
+                    { disclosure(detail.as_deref()) }
                 }
                 <button class="button button--primary" type="submit" data-testid="sign-in-submit" disabled={*busy}>
                     { if *busy { "Signing in…" } else { "Sign in" } }
@@ -161,10 +171,16 @@ mod tests {
     #[test]
     fn sign_in_errors_read_as_words() {
         let wrong = CodedError::new(ErrorCode::Unauthorized, "invalid credentials");
-        assert_eq!(sign_in_error(&wrong, "x"), "Wrong email or password.");
+        assert_eq!(
+            sign_in_error(&wrong, "x"),
+            "The platform refused the sign-in: wrong email or password."
+        );
         let offline = CodedError::new(ErrorCode::Offline, "connection refused");
-        assert!(sign_in_error(&offline, "http://h:1")
-            .contains("Cannot reach the platform at http://h:1"));
+        let words = sign_in_error(&offline, "http://h:1/");
+        assert!(
+            words.starts_with("Can't reach the platform at h:1."),
+            "{words}"
+        );
         let limited = CodedError::new(ErrorCode::RateLimited, "slow down");
         assert!(sign_in_error(&limited, "x").starts_with("Too many sign-in attempts"));
         let invalid = CodedError::invalid(vec![FieldError::new(

@@ -5,9 +5,13 @@
 //! stored as `{"kind": "sendMessage", "content": …, "internal": true}`, so it goes out as a
 //! note however long it waits; rows without the field (all those of older versions) are
 //! replies.
+//!
+//! Why the last try failed is kept twice: `last_error`, the engine's technical text, and
+//! `problem`, the same as a [`Problem`] (JSON) for the words a person reads.
 
 use chrono::Utc;
 pub use protocol::console::{Expected, OutboxItem, OutboxState, Work};
+use protocol::problem::Problem;
 use protocol::ChannelId;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
@@ -38,8 +42,36 @@ fn parse_state(text: &str) -> Result<OutboxState> {
     })
 }
 
-/// A row as stored: seq, id, channel, payload, state, attempts, last error.
-type RawItem = (i64, String, String, String, String, u32, Option<String>);
+/// Why a try failed: the technical text and the words for a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The engine's error, as text.
+    pub detail: String,
+    /// The same, classified.
+    pub problem: Problem,
+}
+
+impl Failure {
+    /// The failure `error` of a try against the platform at `server`.
+    pub fn of(error: &Error, server: &str) -> Self {
+        Self {
+            detail: error.to_string(),
+            problem: error.problem().at(server),
+        }
+    }
+}
+
+/// A row as stored: seq, id, channel, payload, state, attempts, last error, problem.
+type RawItem = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    u32,
+    Option<String>,
+    Option<String>,
+);
 
 fn item(row: &Row<'_>) -> rusqlite::Result<RawItem> {
     Ok((
@@ -50,11 +82,14 @@ fn item(row: &Row<'_>) -> rusqlite::Result<RawItem> {
         row.get(4)?,
         row.get(5)?,
         row.get(6)?,
+        row.get(7)?,
     ))
 }
 
 fn decode(raw: RawItem) -> Result<OutboxItem> {
-    let (seq, id, channel, payload, state, attempts, last_error) = raw;
+    let (seq, id, channel, payload, state, attempts, last_error, problem) = raw;
+    // Words that cannot be read back are dropped: the technical text stays.
+    let problem = problem.and_then(|json| serde_json::from_str(&json).ok());
     Ok(OutboxItem {
         seq,
         id: id
@@ -67,10 +102,11 @@ fn decode(raw: RawItem) -> Result<OutboxItem> {
         state: parse_state(&state)?,
         attempts,
         last_error,
+        problem,
     })
 }
 
-const COLUMNS: &str = "seq, id, channel_id, payload, state, attempts, last_error";
+const COLUMNS: &str = "seq, id, channel_id, payload, state, attempts, last_error, problem";
 
 /// Queues `work` for `channel`; returns the new row.
 pub fn enqueue(conn: &Connection, channel: ChannelId, work: &Work) -> Result<OutboxItem> {
@@ -99,7 +135,7 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Option<OutboxItem>> {
 /// a note stays a note, since the flag is part of the work).
 pub fn requeue(conn: &Connection, id: Uuid, work: &Work) -> Result<()> {
     conn.execute(
-        "UPDATE outbox SET payload = ?2, state = 'queued', last_error = NULL, updated_at = ?3 WHERE id = ?1",
+        "UPDATE outbox SET payload = ?2, state = 'queued', last_error = NULL, problem = NULL, updated_at = ?3 WHERE id = ?1",
         params![id.to_string(), to_json(work)?, Utc::now().timestamp_micros()],
     )?;
     Ok(())
@@ -129,12 +165,14 @@ pub fn set_state(
     conn: &Connection,
     id: Uuid,
     state: OutboxState,
-    error: Option<&str>,
+    failure: Option<&Failure>,
     tried: bool,
 ) -> Result<()> {
+    let detail = failure.map(|f| f.detail.as_str());
+    let problem = failure.map(|f| to_json(&f.problem)).transpose()?;
     conn.execute(
-        "UPDATE outbox SET state = ?2, last_error = ?3, attempts = attempts + ?4, updated_at = ?5 WHERE id = ?1",
-        params![id.to_string(), state_str(state), error, i64::from(tried), Utc::now().timestamp_micros()],
+        "UPDATE outbox SET state = ?2, last_error = ?3, problem = ?4, attempts = attempts + ?5, updated_at = ?6 WHERE id = ?1",
+        params![id.to_string(), state_str(state), detail, problem, i64::from(tried), Utc::now().timestamp_micros()],
     )?;
     Ok(())
 }

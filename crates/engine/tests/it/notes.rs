@@ -68,6 +68,16 @@ async fn a_note_written_offline_goes_out_once_as_a_note_after_both_restart() {
     let sent = engine.send_note(channel, note).await.expect("queued");
     assert_eq!(sent.item.state, OutboxState::Queued, "{sent:?}");
     assert!(sent.message.is_none());
+    // Why it waits, in words (the technical cause kept beside them).
+    let problem = sent.item.problem.as_ref().expect("why it waits");
+    assert_eq!(
+        problem.sentence(),
+        format!(
+            "Can't reach the platform at {}",
+            protocol::problem::host_of(&platform.base).expect("a host")
+        )
+    );
+    assert!(sent.item.last_error.is_some(), "{sent:?}");
     drop(engine);
 
     platform.restart().await;

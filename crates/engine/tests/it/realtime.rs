@@ -1,13 +1,16 @@
 //! The live connection: events land in the cache and on the change stream; a restart of
 //! the platform is survived without missing or doubling anything; an expiring token is
-//! refreshed while connected.
+//! refreshed while connected; offline, each report says why in words, since when and when
+//! the next attempt comes, and `retry_now` does not wait for it.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
+use chrono::Utc;
 use engine::changes::Change;
 use engine::Engine;
 use protocol::ipc::ConnectionState;
+use protocol::problem::ProblemKind;
 use reqwest::Method;
 use serde_json::json;
 use tokio::sync::broadcast::Receiver;
@@ -147,6 +150,69 @@ async fn after_the_platform_restarts_it_reconnects_and_misses_nothing() {
     let counts = cached_contents(&engine, "while away").await;
     assert_eq!(counts.len(), 21, "{counts:?}");
     assert!(counts.values().all(|n| *n == 1), "each once: {counts:?}");
+    live.stop().await;
+}
+
+#[tokio::test]
+async fn offline_it_says_why_and_when_it_retries_and_retries_now_when_asked() {
+    let mut platform = Platform::start().await;
+    let home = Home::new();
+    let (engine, mut changes, _ticket) = alice_live(&platform, &home).await;
+    let live = engine.connect().expect("connect");
+    until(&mut changes, |c| is_state(c, ConnectionState::Online)).await;
+
+    platform.stop().await;
+    let host = protocol::problem::host_of(&platform.base).expect("a host");
+    // Waits grow with each failed attempt: wait for one that is a while away.
+    let mut first_since = None;
+    let (since, retry_at) = loop {
+        let change = until(&mut changes, |c| is_state(c, ConnectionState::Offline)).await;
+        let Change::Connection {
+            outage: Some(outage),
+            detail,
+            ..
+        } = change
+        else {
+            panic!("offline without an outage: {change:?}");
+        };
+        assert_eq!(outage.problem.kind, ProblemKind::Unreachable, "{outage:?}");
+        assert_eq!(outage.problem.host.as_deref(), Some(host.as_str()));
+        assert!(detail.is_some(), "the technical detail is kept");
+        let retry_at = outage.retry_at.expect("when the next attempt comes");
+        assert!(retry_at >= outage.since);
+        assert_eq!(
+            *first_since.get_or_insert(outage.since),
+            outage.since,
+            "the outage's start is kept across attempts"
+        );
+        if retry_at - Utc::now() > chrono::Duration::seconds(1) {
+            break (outage.since, retry_at);
+        }
+    };
+    live.retry_now();
+    let again = until(&mut changes, |c| is_state(c, ConnectionState::Connecting)).await;
+    assert!(
+        Utc::now() < retry_at,
+        "the attempt came only when it was due anyway"
+    );
+    match again {
+        Change::Connection {
+            outage: Some(outage),
+            ..
+        } => {
+            assert_eq!(outage.since, since);
+            assert_eq!(outage.retry_at, None, "being tried now");
+        }
+        other => panic!("reconnecting without the outage: {other:?}"),
+    }
+
+    platform.restart().await;
+    live.retry_now();
+    let online = until(&mut changes, |c| is_state(c, ConnectionState::Online)).await;
+    assert!(
+        matches!(online, Change::Connection { outage: None, .. }),
+        "{online:?}"
+    );
     live.stop().await;
 }
 

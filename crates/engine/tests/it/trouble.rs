@@ -26,7 +26,7 @@ async fn states_until(
     let waited = tokio::time::timeout(PATIENCE, async {
         loop {
             let change = changes.recv().await.expect("the stream is open");
-            if let Change::Connection { state, detail } = change {
+            if let Change::Connection { state, detail, .. } = change {
                 let finished = done(state, detail.as_deref());
                 seen.push((state, detail));
                 if finished {

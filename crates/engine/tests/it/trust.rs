@@ -80,6 +80,7 @@ async fn a_profile_ca_makes_rest_and_the_socket_trust_the_platform() {
                 Change::Connection {
                     state: ConnectionState::SignedOut,
                     detail,
+                    ..
                 } => return Err(detail),
                 _ => {}
             }

@@ -234,10 +234,9 @@ async fn mark_read<A: Adapter>(
 /// never waits for its timeout; without an ack, an `error` event says so.
 async fn unknown_event<A: Adapter>(reply: Reply<A>) {
     reply
-        .result::<Empty>(Err(CodedError {
-            code: ErrorCode::UnknownEvent,
-            message: "the platform does not know this event".to_owned(),
-            fields: None,
-        }))
+        .result::<Empty>(Err(CodedError::new(
+            ErrorCode::UnknownEvent,
+            "the platform does not know this event",
+        )))
         .await;
 }

@@ -19,11 +19,7 @@ pub(super) fn session<A: Adapter>(socket: &SocketRef<A>) -> Result<Arc<SocketSes
     socket
         .extensions
         .get::<Arc<SocketSession>>()
-        .ok_or_else(|| CodedError {
-            code: ErrorCode::Unauthorized,
-            message: "this socket has no session".to_owned(),
-            fields: None,
-        })
+        .ok_or_else(|| CodedError::new(ErrorCode::Unauthorized, "this socket has no session"))
 }
 
 /// Decodes and validates an event's payload; errors name the field.
