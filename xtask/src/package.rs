@@ -137,7 +137,10 @@ pub fn build(profile: Profile) -> Result<Packages> {
             // The binaries the test build makes (with the whole workspace's features): right
             // after `cargo xtask test`'s build a no-op, where building the two packages alone
             // would resolve other features and rebuild much of the tree.
-            Profile::Debug => cargo.args(["test", "--workspace", "--no-run"]),
+            // Linted like `cargo xtask test`'s build, so that too is a no-op there.
+            Profile::Debug => {
+                shell::linted(&mut cargo).args(["test", "--workspace", "--all-targets", "--no-run"])
+            }
         };
         shell::run(&mut cargo)
     })?;

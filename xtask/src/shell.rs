@@ -35,6 +35,24 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
     command
 }
 
+/// `command` (cargo, or what runs it) with clippy as the workspace's compiler, denying
+/// warnings: building lints each workspace target as it compiles it (what `cargo clippy`
+/// does over `cargo check`), so a test build is also the lint pass. Every cargo run of
+/// `cargo xtask test` sets it alike, or the workspace's crates would be rebuilt.
+pub fn linted(command: &mut Command) -> &mut Command {
+    let driver = output(Command::new("rustup").args(["which", "clippy-driver"]))
+        .map(|path| path.trim().to_owned())
+        .filter(|path| !path.is_empty())
+        .unwrap_or_else(|| "clippy-driver".to_owned());
+    command
+        .env("RUSTC_WORKSPACE_WRAPPER", driver)
+        // How `cargo clippy` hands over what follows its `--`.
+        .env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        )
+}
+
 /// Runs `command`, its output going straight to the terminal; fails unless it succeeds.
 pub fn run(command: &mut Command) -> Result<()> {
     let shown = describe(command);

@@ -55,15 +55,7 @@ pub fn run() -> Result<()> {
     step("checking formatting (cargo fmt --check)", || {
         shell::run(command("cargo").args(["fmt", "--all", "--", "--check"]))
     })?;
-    step("linting (clippy, native and wasm32)", || {
-        shell::run(command("cargo").args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))?;
+    step("linting the front end (clippy, wasm32)", || {
         shell::run(command("cargo").args([
             "clippy",
             "--package",
@@ -75,13 +67,23 @@ pub fn run() -> Result<()> {
             "warnings",
         ]))
     })?;
-    step("building the tests (about 4 min cold)", || {
-        // The binaries too (`target/debug/switchboard-server`, which the engine's crash test
-        // runs as its own process, and `switchboard`): built for the integration tests with
-        // the whole workspace's features. Building them apart would resolve other features
-        // and rebuild much of the tree.
-        shell::run(command("cargo").args(["test", "--workspace", "--no-run"]))
-    })?;
+    step(
+        "building the tests, linting as they build (clippy; about 4 min cold)",
+        || {
+            // Clippy runs as the workspace's compiler (`shell::linted`): one pass lints every
+            // target and builds it, instead of `cargo clippy` checking the whole dependency
+            // tree once more. The binaries come with it (`target/debug/switchboard-server`,
+            // which the engine's crash test runs as its own process, and `switchboard`),
+            // built with the whole workspace's features: building them apart would resolve
+            // other features and rebuild much of the tree.
+            shell::run(shell::linted(&mut command("cargo")).args([
+                "test",
+                "--workspace",
+                "--all-targets",
+                "--no-run",
+            ]))
+        },
+    )?;
     let output_dir = crate::workspace_root().join(shell::TEST_OUTPUT_DIR);
     std::fs::create_dir_all(&output_dir)?;
     step(
@@ -89,8 +91,9 @@ pub fn run() -> Result<()> {
         || {
             // dunst runs beside the tests for as long as the D-Bus session lasts.
             let script = "dunst >\"$SWITCHBOARD_TEST_OUTPUT/dunst.log\" 2>&1 & exec \"$@\"";
+            // Linted as built, so nothing is built again.
             shell::run(
-                command("xvfb-run")
+                shell::linted(&mut command("xvfb-run"))
                     .arg("--auto-servernum")
                     .arg(shell::XVFB_SERVER_ARGS)
                     .args(["dbus-run-session", "--", "sh", "-c", script, "sh"])

@@ -214,7 +214,7 @@ fn desktop(deb: &Path, e2e: &E2eEnv) -> Result<()> {
     // The installed app, under a virtual display and a private D-Bus session.
     let script = "dunst >/dev/null 2>&1 & exec \"$@\"";
     shell::run(
-        command("xvfb-run")
+        shell::linted(&mut command("xvfb-run"))
             .arg("--auto-servernum")
             .arg(shell::XVFB_SERVER_ARGS)
             .args(["dbus-run-session", "--", "sh", "-c", script, "sh"])
