@@ -8,35 +8,35 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-/// What kind of trouble it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ProblemKind {
-    /// The platform does not answer (refused connection, timeout, no route, unknown name).
-    Unreachable,
-    /// The platform answers but is busy or restarting for a moment.
-    Busy,
-    /// The platform failed (a 5xx, or an answer this console does not understand).
-    PlatformFailed,
-    /// The platform refused the live connection for a reason of its own.
-    ConnectionRefused,
-    /// The sign-in was refused: wrong email or password.
-    SignInRefused,
-    /// The session ended (its token was refused or revoked): sign in again.
-    SessionEnded,
-    /// The role does not permit this.
-    Forbidden,
-    /// It is gone, or no longer visible to this user.
-    NotFound,
-    /// The input was refused.
-    Invalid,
-    /// Someone changed it meanwhile.
-    Conflict,
-    /// The platform asked this console to slow down.
-    RateLimited,
-    /// Something failed on this computer (its cache, a file).
-    Local,
-}
+wire_enum!(
+    /// What kind of trouble it is.
+    ProblemKind {
+        /// The platform does not answer (refused connection, timeout, no route, unknown name).
+        Unreachable = "UNREACHABLE",
+        /// The platform answers but is busy or restarting for a moment.
+        Busy = "BUSY",
+        /// The platform failed (a 5xx, or an answer this console does not understand).
+        PlatformFailed = "PLATFORM_FAILED",
+        /// The platform refused the live connection for a reason of its own.
+        ConnectionRefused = "CONNECTION_REFUSED",
+        /// The sign-in was refused: wrong email or password.
+        SignInRefused = "SIGN_IN_REFUSED",
+        /// The session ended (its token was refused or revoked): sign in again.
+        SessionEnded = "SESSION_ENDED",
+        /// The role does not permit this.
+        Forbidden = "FORBIDDEN",
+        /// It is gone, or no longer visible to this user.
+        NotFound = "NOT_FOUND",
+        /// The input was refused.
+        Invalid = "INVALID",
+        /// Someone changed it meanwhile.
+        Conflict = "CONFLICT",
+        /// The platform asked this console to slow down.
+        RateLimited = "RATE_LIMITED",
+        /// Something failed on this computer (its cache, a file).
+        Local = "LOCAL",
+    }
+);
 
 /// A failure, classified for the words a person reads.
 #[skip_serializing_none]
@@ -254,21 +254,7 @@ mod tests {
 
     #[test]
     fn no_sentence_holds_a_url_or_an_os_error() {
-        use ProblemKind::*;
-        for kind in [
-            Unreachable,
-            Busy,
-            PlatformFailed,
-            ConnectionRefused,
-            SignInRefused,
-            SessionEnded,
-            Forbidden,
-            NotFound,
-            Invalid,
-            Conflict,
-            RateLimited,
-            Local,
-        ] {
+        for &kind in ProblemKind::ALL {
             let words = Problem::new(kind)
                 .at("http://127.0.0.1:39101/api/chat/channels/1/messages")
                 .with_status(503)

@@ -4,7 +4,7 @@
 
 use protocol::error::CodedError;
 use protocol::events::{ChannelRef, Empty};
-use protocol::presence::{Presence as PresenceList, ViewingList};
+use protocol::presence::ViewingList;
 use protocol::ChannelId;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
@@ -12,7 +12,7 @@ use socketioxide::extract::{SocketRef, State, TryData};
 
 use super::payload::{coded, decode, session};
 use super::reply::Reply;
-use super::session::VIEWING_WINDOW;
+use super::session::{SocketSession, VIEWING_WINDOW};
 use super::GatewayState;
 use crate::error::ApiError;
 use crate::presence::{ListChanged, PresenceError, MAX_VIEWED_PER_SOCKET, TYPING_IDLE};
@@ -26,14 +26,17 @@ fn unavailable(error: PresenceError) -> CodedError {
 async fn tell(state: &GatewayState, changed: ListChanged) {
     state
         .chat
-        .tell_presence(
-            changed.tenant_id,
-            PresenceList {
-                channel_id: changed.channel_id,
-                agents: changed.agents,
-            },
-        )
+        .tell_presence(changed.tenant_id, changed.presence)
         .await;
+}
+
+/// Counts one `viewing` / `stop_viewing` against the socket's allowance.
+fn allow_viewing(session: &SocketSession) -> Result<(), CodedError> {
+    if session.allow_viewing() {
+        Ok(())
+    } else {
+        Err(ApiError::RateLimited(VIEWING_WINDOW.as_secs()).coded())
+    }
 }
 
 /// `viewing {channelId}`: an agent has a channel it may see open. Acked with the list.
@@ -49,9 +52,7 @@ pub(super) async fn viewing<A: Adapter>(
         if !session.actor.role().is_agent() {
             return Err(ApiError::Forbidden("presence is for agents only").coded());
         }
-        if !session.allow_viewing() {
-            return Err(ApiError::RateLimited(VIEWING_WINDOW.as_secs()).coded());
-        }
+        allow_viewing(&session)?;
         // The same answer for a channel out of sight as for one that does not exist.
         let (tenant, _) = state
             .store
@@ -62,11 +63,14 @@ pub(super) async fn viewing<A: Adapter>(
         if state.presence.viewed_by(&sid) >= MAX_VIEWED_PER_SOCKET {
             return Err(ApiError::invalid(
                 "channelId",
-                "this connection already views 16 channels; send stop_viewing for one first",
+                format!(
+                    "this connection already views {MAX_VIEWED_PER_SOCKET} channels; \
+                     send stop_viewing for one first"
+                ),
             )
             .coded());
         }
-        let (agents, changed) = state
+        let (list, changed) = state
             .presence
             .view(
                 &sid,
@@ -77,12 +81,8 @@ pub(super) async fn viewing<A: Adapter>(
             )
             .await
             .map_err(unavailable)?;
+        let agents = list.presence.agents.clone();
         if changed {
-            let list = ListChanged {
-                tenant_id: tenant,
-                channel_id: target.channel_id,
-                agents: agents.clone(),
-            };
             tell(&state, list).await;
         }
         Ok(ViewingList { agents })
@@ -101,9 +101,7 @@ pub(super) async fn stop_viewing<A: Adapter>(
     let outcome = async {
         let session = session(&socket)?;
         let target: ChannelRef = decode(data)?;
-        if !session.allow_viewing() {
-            return Err(ApiError::RateLimited(VIEWING_WINDOW.as_secs()).coded());
-        }
+        allow_viewing(&session)?;
         let changed = state
             .presence
             .stop_viewing(&socket.id.to_string(), target.channel_id)

@@ -92,12 +92,10 @@ impl Book {
         Some(entry.clone())
     }
 
-    /// `socket` stops viewing `channel`; false when it did not.
-    pub fn leave(&mut self, socket: &str, channel: ChannelId) -> bool {
-        let Some(entries) = self.channels.get_mut(&channel) else {
-            return false;
-        };
-        let left = entries.remove(socket).is_some();
+    /// `socket` stops viewing `channel`; its entry there, when it viewed it.
+    pub fn leave(&mut self, socket: &str, channel: ChannelId) -> Option<Entry> {
+        let entries = self.channels.get_mut(&channel)?;
+        let left = entries.remove(socket);
         if entries.is_empty() {
             self.channels.remove(&channel);
         }
@@ -126,11 +124,6 @@ impl Book {
             }
         }
         left
-    }
-
-    /// `socket`'s entry in `channel`.
-    pub fn entry(&self, socket: &str, channel: ChannelId) -> Option<&Entry> {
-        self.channels.get(&channel)?.get(socket)
     }
 
     /// How many channels `socket` views.
@@ -265,8 +258,8 @@ mod tests {
         let idle = book.typing_idle("s1", one, Duration::ZERO, now);
         assert_eq!(idle.map(|e| e.state), Some(PresenceState::Viewing));
         assert!(book.typing_idle("s1", one, Duration::ZERO, now).is_none());
-        assert!(book.leave("s1", one));
-        assert!(!book.leave("s1", one));
+        assert!(book.leave("s1", one).is_some());
+        assert!(book.leave("s1", one).is_none());
         assert!(book.held().is_empty());
     }
 

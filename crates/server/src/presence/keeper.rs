@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use protocol::presence::Presence as PresenceList;
 use tokio::sync::watch;
 
 use super::Presence;
@@ -30,14 +29,7 @@ pub async fn run(
         match presence.keep().await {
             Ok(changed) => {
                 for list in changed {
-                    chat.tell_presence(
-                        list.tenant_id,
-                        PresenceList {
-                            channel_id: list.channel_id,
-                            agents: list.agents,
-                        },
-                    )
-                    .await;
+                    chat.tell_presence(list.tenant_id, list.presence).await;
                 }
             }
             Err(error) => tracing::warn!(%error, "presence could not be renewed; retrying"),

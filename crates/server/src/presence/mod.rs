@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::Utc;
-use protocol::presence::{PresenceAgent, PresenceState};
+use protocol::presence::{Presence as PresenceList, PresenceAgent, PresenceState};
 use protocol::{ChannelId, TenantId, UserId};
 use socketioxide_redis::drivers::redis::redis_client as redis;
 
@@ -44,10 +44,8 @@ pub enum PresenceError {
 pub struct ListChanged {
     /// The channel's tenant.
     pub tenant_id: TenantId,
-    /// The channel.
-    pub channel_id: ChannelId,
-    /// Its agents now.
-    pub agents: Vec<PresenceAgent>,
+    /// The channel and its agents now.
+    pub presence: PresenceList,
 }
 
 /// Who views what. Cheap to clone.
@@ -97,6 +95,39 @@ impl Presence {
         Ok(agents(entries))
     }
 
+    /// `channel`'s list now, to tell `tenant_id`'s agents.
+    async fn changed(
+        &self,
+        tenant_id: TenantId,
+        channel: ChannelId,
+    ) -> Result<ListChanged, PresenceError> {
+        Ok(ListChanged {
+            tenant_id,
+            presence: PresenceList {
+                channel_id: channel,
+                agents: self.list(channel).await?,
+            },
+        })
+    }
+
+    /// Shares `socket`'s `entry` in `channel`, when the book changed it; the new list.
+    async fn moved(
+        &self,
+        socket: &str,
+        channel: ChannelId,
+        entry: Option<Entry>,
+    ) -> Result<Option<ListChanged>, PresenceError> {
+        let Some(entry) = entry else {
+            return Ok(None);
+        };
+        if let Some(shared) = &self.shared {
+            shared
+                .put(&[(channel, socket.to_owned(), entry.clone())])
+                .await?;
+        }
+        self.changed(entry.tenant_id, channel).await.map(Some)
+    }
+
     /// `socket` of `user` views `channel` of `tenant`: the list now, and whether it
     /// changed.
     pub async fn view(
@@ -106,7 +137,7 @@ impl Presence {
         channel: ChannelId,
         user_id: UserId,
         user_name: &str,
-    ) -> Result<(Vec<PresenceAgent>, bool), PresenceError> {
+    ) -> Result<(ListChanged, bool), PresenceError> {
         let entry = Entry {
             tenant_id,
             user_id,
@@ -116,12 +147,10 @@ impl Presence {
             typed_at: None,
         };
         let added = self.book().view(socket, channel, entry.clone());
-        if added {
-            if let Some(shared) = &self.shared {
-                shared.put(&[(channel, socket.to_owned(), entry)]).await?;
-            }
+        match self.moved(socket, channel, added.then_some(entry)).await? {
+            Some(list) => Ok((list, true)),
+            None => Ok((self.changed(tenant_id, channel).await?, false)),
         }
-        Ok((self.list(channel).await?, added))
     }
 
     /// `socket` views `channel` no more; the new list when it did.
@@ -130,25 +159,13 @@ impl Presence {
         socket: &str,
         channel: ChannelId,
     ) -> Result<Option<ListChanged>, PresenceError> {
-        let tenant = {
-            let mut book = self.book();
-            let tenant = book.entry(socket, channel).map(|entry| entry.tenant_id);
-            if tenant.is_some() {
-                book.leave(socket, channel);
-            }
-            tenant
-        };
-        let Some(tenant_id) = tenant else {
+        let Some(left) = self.book().leave(socket, channel) else {
             return Ok(None);
         };
         if let Some(shared) = &self.shared {
             shared.remove(socket, &[channel]).await?;
         }
-        Ok(Some(ListChanged {
-            tenant_id,
-            channel_id: channel,
-            agents: self.list(channel).await?,
-        }))
+        self.changed(left.tenant_id, channel).await.map(Some)
     }
 
     /// `socket` started or stopped typing in `channel`: TYPING or VIEWING there if it views
@@ -164,19 +181,8 @@ impl Presence {
         } else {
             PresenceState::Viewing
         };
-        let Some(entry) = self.book().set_state(socket, channel, state, Utc::now()) else {
-            return Ok(None);
-        };
-        if let Some(shared) = &self.shared {
-            shared
-                .put(&[(channel, socket.to_owned(), entry.clone())])
-                .await?;
-        }
-        Ok(Some(ListChanged {
-            tenant_id: entry.tenant_id,
-            channel_id: channel,
-            agents: self.list(channel).await?,
-        }))
+        let entry = self.book().set_state(socket, channel, state, Utc::now());
+        self.moved(socket, channel, entry).await
     }
 
     /// `socket` typed nothing in `channel` for [`TYPING_IDLE`]: VIEWING again; the new list
@@ -186,46 +192,22 @@ impl Presence {
         socket: &str,
         channel: ChannelId,
     ) -> Result<Option<ListChanged>, PresenceError> {
-        let Some(entry) = self
+        let entry = self
             .book()
-            .typing_idle(socket, channel, TYPING_IDLE, Utc::now())
-        else {
-            return Ok(None);
-        };
-        if let Some(shared) = &self.shared {
-            shared
-                .put(&[(channel, socket.to_owned(), entry.clone())])
-                .await?;
-        }
-        Ok(Some(ListChanged {
-            tenant_id: entry.tenant_id,
-            channel_id: channel,
-            agents: self.list(channel).await?,
-        }))
+            .typing_idle(socket, channel, TYPING_IDLE, Utc::now());
+        self.moved(socket, channel, entry).await
     }
 
     /// `socket` is gone: it leaves every list; the lists that changed.
     pub async fn drop_socket(&self, socket: &str) -> Result<Vec<ListChanged>, PresenceError> {
-        let left: Vec<(ChannelId, TenantId)> = self
-            .book()
-            .drop_socket(socket)
-            .into_iter()
-            .map(|(channel, entry)| (channel, entry.tenant_id))
-            .collect();
-        if left.is_empty() {
-            return Ok(Vec::new());
-        }
-        if let Some(shared) = &self.shared {
+        let left = self.book().drop_socket(socket);
+        if let Some(shared) = self.shared.as_ref().filter(|_| !left.is_empty()) {
             let channels: Vec<ChannelId> = left.iter().map(|(channel, _)| *channel).collect();
             shared.remove(socket, &channels).await?;
         }
         let mut changed = Vec::with_capacity(left.len());
-        for (channel_id, tenant_id) in left {
-            changed.push(ListChanged {
-                tenant_id,
-                channel_id,
-                agents: self.list(channel_id).await?,
-            });
+        for (channel, entry) in left {
+            changed.push(self.changed(entry.tenant_id, channel).await?);
         }
         Ok(changed)
     }
@@ -239,12 +221,8 @@ impl Presence {
         let held = self.book().held();
         shared.put(&held).await?;
         let mut changed = Vec::new();
-        for (channel_id, tenant_id) in shared.sweep().await? {
-            changed.push(ListChanged {
-                tenant_id,
-                channel_id,
-                agents: agents(shared.entries(channel_id).await?),
-            });
+        for (channel, tenant_id) in shared.sweep().await? {
+            changed.push(self.changed(tenant_id, channel).await?);
         }
         Ok(changed)
     }
