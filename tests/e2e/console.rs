@@ -161,6 +161,13 @@ async fn admin_flow(
         Ok(admin.channel(chat).await?.assigned_to == Some(qm.id))
     })
     .await?;
+    // The console shows it before the next click: the live update re-lays the action row
+    // ("Take it" comes and goes), and a click aimed before that lands on another button.
+    app.wait_for(&format!(
+        "[data-testid=detail-assignee][data-user='{}']",
+        qm.id
+    ))
+    .await?;
     app.click("[data-testid=action-escalate]").await?;
     app.type_into("[data-testid=escalate-text]", "Scores lost server-side")
         .await?;
@@ -169,6 +176,8 @@ async fn admin_flow(
         Ok(admin.channel(chat).await?.status == ChannelStatus::Escalated)
     })
     .await?;
+    app.wait_for_text("[data-testid=detail-status]", "Escalated")
+        .await?;
     app.click("[data-testid=action-resolve]").await?;
     app.type_into("[data-testid=resolve-text]", "Restored from the backup")
         .await?;

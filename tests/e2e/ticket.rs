@@ -110,11 +110,17 @@ async fn an_org_admin_works_a_ticket_through_its_life() -> Result<()> {
             Ok(admin.channel(id).await?.status == ChannelStatus::Resolved)
         })
         .await?;
+        // Shown before the next click: a live update re-lays the action row.
+        app.wait_for_text("[data-testid=detail-status]", "Resolved")
+            .await?;
         app.click("[data-testid=action-reopen]").await?;
         eventually("the reopening reaching the platform", || async {
             Ok(admin.channel(id).await?.status == ChannelStatus::Active)
         })
         .await?;
+        // Shown before the next click: a live update re-lays the action row.
+        app.wait_for_text("[data-testid=detail-status]", "Active")
+            .await?;
         app.click("[data-testid=action-archive]").await?;
         app.click("[data-testid=archive-confirm]").await?;
         eventually("the archiving reaching the platform", || async {

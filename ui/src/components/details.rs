@@ -160,7 +160,7 @@ pub fn details(props: &DetailsProps) -> Html {
                         { row("Resolution", html! { resolution.clone() }) }
                     }
                 }
-                { row("Assignee", html! { <span data-testid="detail-assignee">{ name_of(channel.assigned_to) }</span> }) }
+                { row("Assignee", html! { <span data-testid="detail-assignee" data-user={channel.assigned_to.map(|u| u.to_string())}>{ name_of(channel.assigned_to) }</span> }) }
                 { row("Opened", html! { channel.created_at.with_timezone(&chrono::Local).format("%e %b %Y, %H:%M").to_string() }) }
                 { row("People", html! { channel.participants.len() }) }
             </dl>
