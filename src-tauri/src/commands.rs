@@ -8,6 +8,7 @@ use protocol::ipc::{
     name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
     Startup,
 };
+use protocol::queue::{QueuePage, QueuePageRequest};
 use protocol::rest::CreateChannelRequest;
 use protocol::sla::{PutSlaPolicyRequest, SlaPolicy};
 use protocol::{CannedResponseId, Channel, ChannelId, TenantChoice, TicketPriority, UserSummary};
@@ -132,10 +133,13 @@ pub async fn sign_out<R: Runtime>(app: AppHandle<R>, console: State<'_, Console>
     Ok(signed_out?)
 }
 
-/// Every cached channel the user may see, newest activity first.
+/// A window of the queue, answered from the cache: the rows in view and the totals.
 #[tauri::command]
-pub async fn queue(console: State<'_, Console>) -> Answer<Vec<Channel>> {
-    Ok(console.cached_queue().await?)
+pub async fn queue_page(
+    console: State<'_, Console>,
+    request: QueuePageRequest,
+) -> Answer<QueuePage> {
+    Ok(console.engine.read().await.queue_page(request).await?)
 }
 
 /// A channel and a page of its cached history.

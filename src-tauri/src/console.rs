@@ -24,8 +24,6 @@ pub const PROFILE_VAR: &str = "SWITCHBOARD_PROFILE";
 pub const KEYRING_VAR: &str = "SWITCHBOARD_KEYRING";
 /// The file, in the profile, that keeps the window's size and place.
 const WINDOW_STATE_FILE: &str = "window-state.json";
-/// The most cached channels the queue holds (the UI renders only what is visible).
-const QUEUE_LIMIT: u32 = 50_000;
 /// The platform URL offered when nothing else is known.
 const LOCAL_PLATFORM: &str = "http://127.0.0.1:3000";
 
@@ -99,16 +97,6 @@ impl Console {
     /// profile hands over to the first, while other profiles run beside it.
     pub fn instance_id(&self) -> &str {
         &self.instance_id
-    }
-
-    /// Every cached channel the user may see, newest activity first: the queue the window
-    /// shows and the forwarder follows.
-    pub async fn cached_queue(&self) -> engine::Result<Vec<protocol::Channel>> {
-        let filter = engine::cache::channels::QueueFilter {
-            limit: Some(QUEUE_LIMIT),
-            ..Default::default()
-        };
-        self.engine.read().await.queue(filter).await
     }
 
     /// The settings now.

@@ -18,7 +18,7 @@ use crate::connection::ConnectionTracker;
 use crate::console::Console;
 
 /// How many of the most recently active open channels the console follows live.
-const WATCHED: usize = 300;
+const WATCHED: u32 = 300;
 /// How long notices gather into one burst before they are shown.
 const BURST: Duration = Duration::from_millis(400);
 
@@ -26,7 +26,8 @@ const BURST: Duration = Duration::from_millis(400);
 pub async fn run<R: Runtime>(app: AppHandle<R>) {
     let console = app.state::<Console>();
     let mut changes = console.engine.read().await.subscribe();
-    let mut assignees = assignees_of(&cached_queue(&console).await);
+    let mut assignees = assignees_of(&console).await;
+    watch_busiest(&console).await;
     let mut burst: Vec<Notice> = Vec::new();
     crate::tray::refresh(&app).await;
     loop {
@@ -65,9 +66,8 @@ pub async fn run<R: Runtime>(app: AppHandle<R>) {
             }
         }
         if let Change::Synced { .. } = change {
-            let queue = cached_queue(&console).await;
-            assignees = assignees_of(&queue);
-            watch_busiest(&console, &queue);
+            assignees = assignees_of(&console).await;
+            watch_busiest(&console).await;
         }
         if let Change::Channel { channel } = &change {
             if channel.status != protocol::ChannelStatus::Archived {
@@ -98,29 +98,27 @@ fn changes_unread(change: &Change) -> bool {
     )
 }
 
-/// Every cached channel, newest activity first (none when the cache cannot be read, which
-/// is logged).
-async fn cached_queue(console: &Console) -> Vec<protocol::Channel> {
-    console.cached_queue().await.unwrap_or_else(|error| {
-        tracing::warn!(%error, "cannot read the cached queue");
-        Vec::new()
-    })
+/// Follows the rooms of the most recently active channels that are not archived.
+async fn watch_busiest(console: &Console) {
+    let cache = console.engine.read().await.cache().clone();
+    match cache.read(|conn| channels::busiest(conn, WATCHED)).await {
+        Ok(busiest) => console.watch(busiest.into_iter().collect()),
+        Err(error) => tracing::warn!(%error, "cannot read the busiest channels"),
+    }
 }
 
-/// Follows the rooms of the most recently active channels of `queue` that are not archived.
-fn watch_busiest(console: &Console, queue: &[protocol::Channel]) {
-    let busiest = queue
-        .iter()
-        .filter(|c| c.status != protocol::ChannelStatus::Archived)
-        .take(WATCHED)
-        .map(|c| c.id)
-        .collect();
-    console.watch(busiest);
-}
-
-/// Who each channel of `queue` is assigned to: an assignment notifies only when it changes.
-fn assignees_of(queue: &[protocol::Channel]) -> HashMap<ChannelId, Option<UserId>> {
-    queue.iter().map(|c| (c.id, c.assigned_to)).collect()
+/// Who each cached channel is assigned to: an assignment notifies only when it changes.
+/// (Ids only, read without decoding a channel; empty when the cache cannot be read, which
+/// is logged.)
+async fn assignees_of(console: &Console) -> HashMap<ChannelId, Option<UserId>> {
+    let cache = console.engine.read().await.cache().clone();
+    match cache.read(channels::assignees).await {
+        Ok(assignees) => assignees.into_iter().collect(),
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the cached assignees");
+            HashMap::new()
+        }
+    }
 }
 
 /// The notice `change` calls for, if any.

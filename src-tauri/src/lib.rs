@@ -109,7 +109,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
             commands::console_start,
             commands::sign_in,
             commands::sign_out,
-            commands::queue,
+            commands::queue_page,
             commands::channel,
             commands::view_channel,
             commands::send_message,

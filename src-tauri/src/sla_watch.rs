@@ -1,11 +1,11 @@
 //! Warns before SLA breaches: every 20 s the engine's rule (`notify::sla_warning`) reads
-//! the cached queue against the clock, and each warning is shown once (the cache records
+//! the cached tickets due within the warning window against the clock, and each warning is shown once (the cache records
 //! it), online or offline, as a native notification that opens its ticket.
 
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
-use engine::cache::sla_warnings;
+use engine::cache::{channels, sla_warnings};
 use engine::notify::notifier::Notifier;
 use engine::notify::policy::Context;
 use engine::notify::sla_warning;
@@ -34,7 +34,8 @@ async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
     if !settings.notifications {
         return Ok(());
     }
-    let queue = console.cached_queue().await?;
+    let ahead = TimeDelta::minutes(i64::from(settings.sla_warning_minutes));
+    let now = Utc::now();
     let (me, role, cache) = {
         let engine = console.engine.read().await;
         let Some(record) = engine.signed_in() else {
@@ -50,8 +51,11 @@ async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
         muted: settings.muted.clone(),
         do_not_disturb: settings.do_not_disturb,
     };
-    let ahead = TimeDelta::minutes(i64::from(settings.sla_warning_minutes));
-    for warning in sla_warning::warnings(&context, role, &queue, Utc::now(), ahead) {
+    // Only the tickets due within the window are read, not the whole cache.
+    let due = cache
+        .read(move |conn| channels::due_by(conn, now + ahead))
+        .await?;
+    for warning in sla_warning::warnings(&context, role, &due, now, ahead) {
         let (channel, kind, due) = (warning.channel_id, warning.kind, warning.due_at);
         let first = cache
             .write(move |tx| sla_warnings::mark_shown(tx, channel, kind, due))

@@ -75,7 +75,8 @@ pub fn app() -> Html {
     };
     use_shell_event::<ChannelId>(name::OPEN_CHANNEL, on_open_channel);
 
-    // After a catch-up: reread the queue and the open channel from the cache.
+    // After a catch-up: reread the open channel from the cache (the queue pane asks for its
+    // window again by itself).
     {
         let state = state.clone();
         use_effect_with(state.synced, move |synced| {
@@ -84,7 +85,6 @@ pub fn app() -> Html {
                 effects::spawn(&state, {
                     let state = state.clone();
                     async move {
-                        effects::load_queue(state.clone()).await?;
                         match open {
                             Some(id) => effects::refresh_open(state, id).await,
                             None => Ok(()),

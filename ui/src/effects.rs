@@ -1,11 +1,14 @@
 //! The shell's commands as state changes: each runs a command and dispatches its result (or
 //! its error) into the app state. Components call these instead of `ipc` directly.
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 
 use protocol::console::OutboxState;
 use protocol::error::CodedError;
 use protocol::ipc::{ActRequest, ChannelAction, ChannelPageRequest, SignInOutcome};
+use protocol::queue::QueuePageRequest;
 use protocol::{ChannelId, MessageId};
 
 use crate::ipc;
@@ -28,11 +31,42 @@ where
     });
 }
 
-/// Reads the whole cached queue.
-pub async fn load_queue(state: AppContext) -> Result<(), CodedError> {
-    let channels = ipc::queue().await?;
-    state.dispatch(Action::QueueLoaded(channels));
-    Ok(())
+/// The queue's questions to the engine: one at a time, and only the latest waiting one
+/// asked next (a burst of live changes asks twice, not once per change).
+#[derive(Debug, Default)]
+pub struct QueueAsker {
+    asking: bool,
+    next: Option<QueuePageRequest>,
+}
+
+/// Asks the engine for the queue's window `request`; the answer lands in the state.
+pub fn ask_queue(state: &AppContext, asker: &Rc<RefCell<QueueAsker>>, request: QueuePageRequest) {
+    {
+        let mut asker = asker.borrow_mut();
+        if asker.asking {
+            asker.next = Some(request);
+            return;
+        }
+        asker.asking = true;
+    }
+    let (state, asker) = (state.clone(), asker.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut request = request;
+        loop {
+            match ipc::queue_page(&request).await {
+                Ok(page) => state.dispatch(Action::QueueAnswered(request.view, page)),
+                Err(error) => state.dispatch(Action::Failed(error)),
+            }
+            let mut asking = asker.borrow_mut();
+            match asking.next.take() {
+                Some(next) => request = next,
+                None => {
+                    asking.asking = false;
+                    return;
+                }
+            }
+        }
+    });
 }
 
 /// Reads the outbox.
@@ -92,9 +126,8 @@ pub async fn save_settings(
     Ok(())
 }
 
-/// After signing in or starting signed in: the queue and the outbox.
+/// After signing in or starting signed in: the outbox (the queue pane asks for its window).
 pub async fn enter(state: AppContext) -> Result<(), CodedError> {
-    load_queue(state.clone()).await?;
     load_outbox(state).await
 }
 

@@ -10,6 +10,7 @@ use protocol::ipc::{
     name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
     Startup,
 };
+use protocol::queue::{QueuePage, QueuePageRequest};
 use protocol::rest::CreateChannelRequest;
 use protocol::sla::{PutSlaPolicyRequest, SlaPolicy};
 use protocol::{CannedResponseId, Channel, ChannelId, TicketPriority, UserSummary};
@@ -159,9 +160,9 @@ pub async fn sign_out() -> Result<(), CodedError> {
     invoke(name::SIGN_OUT, &NoArgs {}).await
 }
 
-/// Every cached channel.
-pub async fn queue() -> Result<Vec<Channel>, CodedError> {
-    invoke(name::QUEUE, &NoArgs {}).await
+/// A window of the queue.
+pub async fn queue_page(request: &QueuePageRequest) -> Result<QueuePage, CodedError> {
+    invoke(name::QUEUE_PAGE, &RequestArg { request }).await
 }
 
 /// A channel and a page of its history.

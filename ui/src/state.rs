@@ -11,12 +11,14 @@ use protocol::ipc::{
     AppInfo, ChannelPage, ConnectionReport, ConnectionState, Settings, SignInDefaults, SignedIn,
 };
 use protocol::presence::PresenceAgent;
+use protocol::queue::QueuePage;
 use protocol::{Channel, ChannelId, Message, MessageId, UserId};
 use yew::Reducible;
 
 use crate::logic::hold::{Hold, HoldEvent};
 use crate::logic::queue::QueueView;
 
+pub mod queue;
 pub mod workflow;
 
 /// Where the app is.
@@ -36,6 +38,8 @@ pub enum Phase {
 pub struct OpenChannel {
     /// Which.
     pub id: ChannelId,
+    /// It, whole (participants, ticket), as cached now.
+    pub channel: Channel,
     /// Its messages, by seq.
     pub messages: Rc<BTreeMap<i64, Message>>,
     /// Whether older messages are cached.
@@ -57,8 +61,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The latest connection report pushed by the shell.
     pub connection: Option<ConnectionReport>,
-    /// Every cached channel.
-    pub channels: Rc<HashMap<ChannelId, Channel>>,
+    /// The window of the queue in view (`state::queue`).
+    pub queue: queue::QueueWindow,
     /// Whether the queue has loaded once.
     pub queue_loaded: bool,
     /// The queue's filters and order.
@@ -106,8 +110,8 @@ pub enum Action {
     SignedOut,
     /// The shell pushed a connection report.
     ConnectionReported(ConnectionReport),
-    /// The whole queue was read.
-    QueueLoaded(Vec<Channel>),
+    /// The engine answered a window of the queue for this view.
+    QueueAnswered(QueueView, QueuePage),
     /// The engine changed something.
     Changed(Change),
     /// A channel was opened (its newest page), optionally to bring a message into view.
@@ -147,7 +151,24 @@ impl AppState {
 
     /// The channel on screen, as cached.
     pub fn open_channel(&self) -> Option<&Channel> {
-        self.open.as_ref().and_then(|o| self.channels.get(&o.id))
+        self.open.as_ref().map(|o| &o.channel)
+    }
+
+    /// Channel `id`, when it is the one on screen.
+    pub fn open_channel_of(&self, id: ChannelId) -> Option<&Channel> {
+        self.open_channel().filter(|c| c.id == id)
+    }
+
+    /// Runs `change` on the hold, with the window's order as the one to keep; when it starts
+    /// keeping (or renews) an order, it keeps it where the window starts now.
+    fn change_hold(&mut self, change: impl FnOnce(&mut Hold, &dyn Fn() -> Vec<ChannelId>)) {
+        let before = (self.hold.frozen().is_some(), self.hold.settles);
+        let order = self.queue.order.clone();
+        change(&mut self.hold, &|| order.as_ref().clone());
+        let kept = self.hold.frozen().is_some();
+        if kept && (!before.0 || self.hold.settles != before.1) {
+            self.queue.held_offset = self.queue.offset;
+        }
     }
 
     /// Outbox items still to go out.
@@ -215,17 +236,30 @@ impl AppState {
                     next.connection = Some(report);
                 }
             }
-            Action::QueueLoaded(channels) => {
-                next.channels = Rc::new(channels.into_iter().map(|c| (c.id, c)).collect());
-                next.queue_loaded = true;
+            Action::QueueAnswered(view, page) => {
+                // An answer for a view no longer asked for is dropped.
+                if view == next.view {
+                    let new_view = next.queue.view.as_ref() != Some(&view);
+                    let moved = page.offset as usize != next.queue.held_offset;
+                    let held = next.hold.frozen();
+                    next.queue
+                        .answered(view, page, held.as_deref().map(Vec::as_slice));
+                    next.queue_loaded = true;
+                    // A new view shows at once (the agent asked for it), and so do rows
+                    // scrolled to beyond those held: they hold from now on.
+                    if held.is_some() && (new_view || moved) {
+                        next.change_hold(|hold, order| hold.view_changed(order));
+                    }
+                }
             }
             Action::Changed(change) => next.change(change),
             Action::ChannelOpened(page, focus) => {
                 let id = page.channel.id;
                 next.hold.opened(id);
-                Rc::make_mut(&mut next.channels).insert(id, page.channel);
+                next.queue.channel_changed(&page.channel, true);
                 next.open = Some(OpenChannel {
                     id,
+                    channel: page.channel,
                     messages: Rc::new(page.messages.into_iter().map(|m| (m.seq, m)).collect()),
                     has_older: page.has_older,
                     focus,
@@ -240,17 +274,8 @@ impl AppState {
                     open.has_older = page.has_older;
                 }
             }
-            Action::SetView(view) => {
-                next.view = view;
-                let me = next.me().map(|m| m.user_id);
-                let fresh = || next.view.order(next.channels.values(), me);
-                next.hold.view_changed(fresh);
-            }
-            Action::Hold(event) => {
-                let me = next.me().map(|m| m.user_id);
-                let fresh = || next.view.order(next.channels.values(), me);
-                next.hold.on(event, fresh);
-            }
+            Action::SetView(view) => next.view = view,
+            Action::Hold(event) => next.change_hold(|hold, order| hold.on(event, order)),
             Action::CloseChannel => next.open = None,
             Action::OutboxLoaded(items) => next.outbox = Rc::new(items),
             Action::SettingsSaved(settings) => next.settings = settings,
@@ -270,14 +295,15 @@ impl AppState {
                 let id = channel.id;
                 // A channel the user can no longer see is dropped.
                 let visible = self.me().is_none_or(|me| me.viewer().may_see(&channel));
-                if visible {
-                    Rc::make_mut(&mut self.channels).insert(id, channel);
-                } else {
-                    Rc::make_mut(&mut self.channels).remove(&id);
+                self.queue.channel_changed(&channel, visible);
+                match self.open.as_mut().filter(|o| o.id == id) {
+                    Some(open) if visible => open.channel = channel,
+                    Some(_) => self.open = None,
+                    None => {}
                 }
             }
             Change::ChannelRemoved { channel_id } => {
-                Rc::make_mut(&mut self.channels).remove(&channel_id);
+                self.queue.channel_removed(channel_id);
                 if self.open.as_ref().is_some_and(|o| o.id == channel_id) {
                     self.open = None;
                 }
@@ -287,21 +313,17 @@ impl AppState {
                 let mine = self.me().is_some_and(|m| m.user_id == message.sender_id);
                 let open = self.open.as_mut().filter(|o| o.id == message.channel_id);
                 let on_screen = open.is_some();
-                if let Some(channel) = Rc::make_mut(&mut self.channels).get_mut(&message.channel_id)
-                {
-                    let newer = channel
+                self.queue.message_arrived(&message, !mine && !on_screen);
+                if let Some(open) = open {
+                    let channel = &mut open.channel;
+                    if channel
                         .last_message
                         .as_ref()
-                        .is_none_or(|last| last.seq < message.seq);
-                    if newer {
+                        .is_none_or(|last| last.seq < message.seq)
+                    {
                         channel.last_message = Some(message.clone());
                         channel.updated_at = channel.updated_at.max(message.created_at);
-                        if !mine && !on_screen {
-                            channel.unread_count += 1;
-                        }
                     }
-                }
-                if let Some(open) = open {
                     Rc::make_mut(&mut open.messages).insert(message.seq, message.clone());
                 }
                 if let Some(typing) = Rc::make_mut(&mut self.typing).get_mut(&message.channel_id) {
@@ -322,11 +344,15 @@ impl AppState {
                 }
             }
             Change::Read { channel_id, .. } => {
-                if let Some(channel) = Rc::make_mut(&mut self.channels).get_mut(&channel_id) {
-                    channel.unread_count = 0;
+                self.queue.read(channel_id);
+                if let Some(open) = self.open.as_mut().filter(|o| o.id == channel_id) {
+                    open.channel.unread_count = 0;
                 }
             }
-            Change::Synced { .. } => self.synced += 1,
+            Change::Synced { .. } => {
+                self.synced += 1;
+                self.queue.refresh();
+            }
             Change::Outbox => self.outbox_changes += 1,
             Change::CannedResponses => self.workflow.canned_changed(),
             Change::Presence { presence } => {
@@ -367,200 +393,4 @@ impl Reducible for AppState {
 pub type AppContext = yew::UseReducerHandle<AppState>;
 
 #[cfg(test)]
-mod tests {
-    use protocol::error::ErrorCode;
-    use protocol::{ChannelType, Role, TenantId, TicketPriority};
-    use uuid::Uuid;
-
-    use super::*;
-    use crate::logic::queue::tests::{at, channel, user};
-
-    fn report(state: ConnectionState, minute: u32) -> ConnectionReport {
-        ConnectionReport {
-            state,
-            since: at(minute),
-            checked_at: at(minute),
-            detail: None,
-            outage: None,
-        }
-    }
-
-    fn signed_in(role: Role) -> AppState {
-        let me = SignedIn {
-            server: "http://127.0.0.1:3000".into(),
-            email: "admin@acme.test".into(),
-            user_id: UserId::from(Uuid::new_v4()),
-            name: "Ada Admin".into(),
-            tenant_id: Some(TenantId::from(Uuid::nil())),
-            role,
-        };
-        AppState::default().apply(Action::SignedIn(me))
-    }
-
-    fn message_in(channel: &Channel, seq: i64, from: &protocol::UserSummary) -> Message {
-        let mut message = channel.last_message.clone().expect("a last message");
-        message.id = MessageId::from(Uuid::new_v4());
-        message.seq = seq;
-        message.sender_id = from.id;
-        message.sender = from.clone();
-        message.content = format!("message {seq}");
-        message
-    }
-
-    #[test]
-    fn a_newer_connection_report_replaces_an_older_one_and_a_stale_one_is_ignored() {
-        let state = AppState::default()
-            .apply(Action::ConnectionReported(report(
-                ConnectionState::Connecting,
-                1,
-            )))
-            .apply(Action::ConnectionReported(report(
-                ConnectionState::Online,
-                2,
-            )))
-            .apply(Action::ConnectionReported(report(
-                ConnectionState::Offline,
-                1,
-            )));
-        assert_eq!(
-            state.connection.map(|r| r.state),
-            Some(ConnectionState::Online)
-        );
-    }
-
-    #[test]
-    fn an_error_shows_until_dismissed() {
-        let error = CodedError::new(ErrorCode::Internal, "boom");
-        let state = AppState::default().apply(Action::Failed(error.clone()));
-        assert_eq!(state.error, Some(error));
-        assert_eq!(state.apply(Action::DismissError).error, None);
-    }
-
-    #[test]
-    fn a_live_message_elsewhere_counts_as_unread_and_on_screen_does_not() {
-        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
-        let other = channel(ChannelType::Support, "Other", TicketPriority::Low, 1, 2);
-        let alice = user("alice");
-        let state = signed_in(Role::OrgAdmin)
-            .apply(Action::QueueLoaded(vec![ticket.clone(), other.clone()]))
-            .apply(Action::ChannelOpened(
-                ChannelPage {
-                    channel: ticket.clone(),
-                    messages: vec![],
-                    has_older: false,
-                },
-                None,
-            ))
-            .apply(Action::Changed(Change::Message {
-                message: Box::new(message_in(&ticket, 7, &alice)),
-            }))
-            .apply(Action::Changed(Change::Message {
-                message: Box::new(message_in(&other, 9, &alice)),
-            }));
-        assert_eq!(state.channels[&ticket.id].unread_count, 0);
-        assert_eq!(state.channels[&other.id].unread_count, 1);
-        let open = state.open.as_ref().expect("open");
-        assert_eq!(open.messages.keys().copied().collect::<Vec<_>>(), [7]);
-        // The same message again (a reconnect's catch-up) is not counted twice.
-        let again = state.apply(Action::Changed(Change::Message {
-            message: Box::new(message_in(&other, 9, &alice)),
-        }));
-        assert_eq!(again.channels[&other.id].unread_count, 1);
-        let read = again.apply(Action::Changed(Change::Read {
-            channel_id: other.id,
-            seq: 9,
-        }));
-        assert_eq!(read.channels[&other.id].unread_count, 0);
-    }
-
-    #[test]
-    fn older_pages_merge_in_seq_order() {
-        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
-        let alice = user("alice");
-        let page = |seqs: &[i64], has_older| ChannelPage {
-            channel: ticket.clone(),
-            messages: seqs
-                .iter()
-                .map(|s| message_in(&ticket, *s, &alice))
-                .collect(),
-            has_older,
-        };
-        let state = AppState::default()
-            .apply(Action::ChannelOpened(page(&[4, 5, 6], true), None))
-            .apply(Action::OlderLoaded(page(&[1, 2, 3], false)));
-        let open = state.open.expect("open");
-        assert_eq!(
-            open.messages.keys().copied().collect::<Vec<_>>(),
-            [1, 2, 3, 4, 5, 6]
-        );
-        assert!(!open.has_older);
-    }
-
-    #[test]
-    fn typing_shows_others_until_they_stop_or_post() {
-        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
-        let alice = user("alice");
-        let typing = UserTyping {
-            channel_id: ticket.id,
-            user_id: alice.id,
-            user_name: "alice".into(),
-        };
-        let state = signed_in(Role::OrgAdmin)
-            .apply(Action::Changed(Change::Typing {
-                typing: typing.clone(),
-            }))
-            .apply(Action::Changed(Change::Typing { typing }));
-        assert_eq!(typists(&state, ticket.id, None), ["alice"]);
-        let posted = state.apply(Action::Changed(Change::Message {
-            message: Box::new(message_in(&ticket, 3, &alice)),
-        }));
-        assert!(typists(&posted, ticket.id, None).is_empty());
-    }
-
-    #[test]
-    fn presence_is_kept_per_channel_and_forgotten_offline() {
-        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
-        let quinn = user("quinn");
-        let presence = protocol::presence::Presence {
-            channel_id: ticket.id,
-            agents: vec![PresenceAgent {
-                user_id: quinn.id,
-                user_name: "quinn".into(),
-                state: protocol::presence::PresenceState::Typing,
-                since: chrono::Utc::now(),
-            }],
-        };
-        let state = signed_in(Role::OrgAdmin).apply(Action::Changed(Change::Presence {
-            presence: presence.clone(),
-        }));
-        assert_eq!(state.presence.get(&ticket.id), Some(&presence.agents));
-        let offline = state.apply(Action::Changed(Change::Connection {
-            state: ConnectionState::Offline,
-            detail: None,
-            outage: None,
-        }));
-        assert!(offline.presence.is_empty());
-    }
-
-    #[test]
-    fn a_channel_that_becomes_invisible_leaves_the_queue() {
-        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
-        let state = signed_in(Role::OrgAdmin).apply(Action::QueueLoaded(vec![ticket.clone()]));
-        let mut elsewhere = ticket.clone();
-        elsewhere.tenant_id = TenantId::from(Uuid::new_v4());
-        let state = state.apply(Action::Changed(Change::Channel {
-            channel: Box::new(elsewhere),
-        }));
-        assert!(state.channels.is_empty());
-    }
-
-    #[test]
-    fn signing_out_forgets_everything_but_the_defaults() {
-        let ticket = channel(ChannelType::Support, "Help", TicketPriority::High, 1, 2);
-        let state = signed_in(Role::OrgAdmin)
-            .apply(Action::QueueLoaded(vec![ticket]))
-            .apply(Action::SignedOut);
-        assert_eq!(state.phase, Phase::SignedOut);
-        assert!(state.channels.is_empty());
-    }
-}
+mod tests;

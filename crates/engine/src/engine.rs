@@ -227,6 +227,18 @@ impl Engine {
             .await
     }
 
+    /// A window of the queue: the view's filters, text and order applied in the cache, the
+    /// rows asked for, and the totals.
+    pub async fn queue_page(
+        &self,
+        request: protocol::queue::QueuePageRequest,
+    ) -> Result<protocol::queue::QueuePage> {
+        let me = self.session.as_ref().map(|s| s.record().user_id);
+        self.cache
+            .read(move |conn| crate::cache::window::page(conn, &request, me))
+            .await
+    }
+
     /// The channel whose id is `text` or starts with it (at least 4 characters), or the
     /// ticket numbered so (`#1042`).
     pub async fn find_channel(&self, text: &str) -> Result<ChannelId> {

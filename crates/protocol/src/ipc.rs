@@ -31,8 +31,9 @@ pub mod name {
     pub const SIGN_IN: &str = "sign_in";
     /// Command: sign out.
     pub const SIGN_OUT: &str = "sign_out";
-    /// Command: every cached channel the user may see → `Vec<Channel>`.
-    pub const QUEUE: &str = "queue";
+    /// Command: a window of the queue ([`crate::queue::QueuePageRequest`]) →
+    /// [`crate::queue::QueuePage`].
+    pub const QUEUE_PAGE: &str = "queue_page";
     /// Command: a channel and a page of its history ([`super::ChannelPageRequest`]) →
     /// [`super::ChannelPage`].
     pub const CHANNEL: &str = "channel";

@@ -32,6 +32,7 @@
 //! - [`validate`]: the input rules both ends enforce (lengths, ranges, required fields).
 //! - [`json`]: decoding that names the offending field.
 //! - [`secret`]: a string that never prints.
+//! - [`queue`]: the console's ticket queue: its view, slim rows and windows.
 //! - [`ipc`]: what the desktop shell and its UI say to each other.
 //! - [`console`]: the console's own vocabulary (changes, outbox items, search hits), shared
 //!   by its engine, shell and UI.
@@ -54,6 +55,7 @@ pub mod json;
 pub mod model;
 pub mod presence;
 pub mod problem;
+pub mod queue;
 pub mod rest;
 pub mod roles;
 pub mod secret;

@@ -242,9 +242,19 @@ impl AppSession {
     }
 
     /// Resizes the window.
+    ///
+    /// WebKitWebDriver answers once the window reports its new size; once in a loaded run
+    /// it never answered (the test hung with the window unchanged), so an attempt that
+    /// takes over 15 s is abandoned and the size asked again, twice at most.
     pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
-        self.client.set_window_size(width, height).await?;
-        Ok(())
+        for _ in 0..3 {
+            let asked = self.client.set_window_size(width, height);
+            match tokio::time::timeout(Duration::from_secs(15), asked).await {
+                Ok(done) => return Ok(done?),
+                Err(_) => eprintln!("setting the window size got no answer; asking again"),
+            }
+        }
+        anyhow::bail!("the window size was asked three times and never set")
     }
 
     /// Ends the WebDriver session, then the app (which outlives the session).

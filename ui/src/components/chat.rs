@@ -104,7 +104,9 @@ pub fn chat_view() -> Html {
                 list.set_scroll_top(list.scroll_height());
             }
             if let (Some(id), Some(seq)) = (id, newest) {
-                let unread = state.channels.get(&id).is_some_and(|c| c.unread_count > 0);
+                let unread = state
+                    .open_channel_of(id)
+                    .is_some_and(|c| c.unread_count > 0);
                 if at_bottom(&list) && (unread || *stick.borrow()) {
                     effects::spawn(&state, async move { ipc::mark_read(id, seq).await });
                 }

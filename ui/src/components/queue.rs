@@ -1,5 +1,6 @@
 //! The ticket queue: tabs, filters, a text filter, the order, and the list itself, which
-//! renders only the rows in view so 10,000 tickets stay fast. The list tells the hold
+//! renders only the rows in view and holds only a window of them (asked of the engine, which
+//! filters and orders in its cache), so 100,000 tickets stay fast and light. The list tells the hold
 //! (`logic::hold`) where the pointer is and when it scrolls, shows the pill of waiting
 //! updates, and settles with a short fade that keeps the cursor's row where it was.
 
@@ -7,19 +8,20 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use protocol::{Channel, ChannelId, ChannelStatus, TicketCategory, TicketPriority};
+use protocol::queue::{QueuePageRequest, QueueRow};
+use protocol::{ChannelId, ChannelStatus, TicketCategory, TicketPriority};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::effects::{ask_queue, QueueAsker};
 use crate::hooks::use_now;
 use crate::logic::format::{age, label};
 use crate::logic::hold::{misclick_risk, pill_text, Arranged, HoldEvent, SCROLL_HOLD_MS};
-use crate::logic::queue::{
-    last_activity, number_label, participant_name, Assignment, QueueView, Sort, Tab,
-};
+use crate::logic::queue::{Assignment, QueueView, Sort, Tab};
 use crate::logic::sla;
+use crate::logic::window::{window_start, WINDOW_ROWS};
 use crate::state::{Action, AppContext};
 
 /// The height of one row, in pixels (the stylesheet's `.queue-row` matches it).
@@ -223,7 +225,7 @@ fn spacer(props: &SpacerProps) -> Html {
 
 /// One row of the queue.
 fn row(
-    channel: &Channel,
+    channel: &QueueRow,
     open: bool,
     cursor: bool,
     (now, warning): (DateTime<Utc>, TimeDelta),
@@ -239,16 +241,17 @@ fn row(
         .clone()
         .unwrap_or_else(|| format!("{} channel", label(channel.channel_type.as_str())));
     let ticket = channel.ticket.as_ref();
-    let number = number_label(channel);
+    let number = channel.number_label();
     let preview = channel
-        .last_message
+        .preview
         .as_ref()
-        .map(|m| format!("{}: {}", m.sender.name, m.content))
+        .map(|m| format!("{}: {}", m.sender, m.text))
         .unwrap_or_else(|| "No messages yet".to_owned());
-    let assignee = channel
-        .assigned_to
-        .map(|a| participant_name(channel, a).unwrap_or("someone").to_owned())
-        .unwrap_or_else(|| "Unassigned".to_owned());
+    let assignee = match (channel.assigned_to, &channel.assignee) {
+        (Some(_), Some(name)) => name.clone(),
+        (Some(_), None) => "someone".to_owned(),
+        (None, _) => "Unassigned".to_owned(),
+    };
     let priority = ticket.map(|t| t.priority.as_str()).unwrap_or("");
     html! {
         <li key={id.to_string()} class={classes!("queue-row", open.then_some("queue-row--open"), cursor.then_some("queue-row--cursor"))}
@@ -263,8 +266,8 @@ fn row(
                 if let Some(badge) = ticket.and_then(|t| sla::badge(t, now, warning)) {
                     { sla_badge(&badge) }
                 }
-                <span class="queue-row__age" title={last_activity(channel).to_rfc2822()}>
-                    { age(last_activity(channel), Utc::now()) }
+                <span class="queue-row__age" title={channel.activity.to_rfc2822()}>
+                    { age(channel.activity, Utc::now()) }
                 </span>
                 if channel.unread_count > 0 {
                     <span class="badge" data-testid="unread-badge">{ channel.unread_count }</span>
@@ -401,7 +404,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
         use_effect_with(props.cursor, move |cursor| {
             if let (Some(cursor), Some(list)) = (cursor, list_ref.cast::<Element>()) {
                 if let Some(index) = queue.rows.iter().position(|c| c.id == *cursor) {
-                    let top = index as i32 * ROW_HEIGHT;
+                    let top = (queue.offset + index) as i32 * ROW_HEIGHT;
                     let height = list.client_height();
                     if top < list.scroll_top() {
                         scroll_to(&list, top, &by_code);
@@ -415,7 +418,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
     let open = state.open.as_ref().map(|o| o.id);
     // When the order settles, the row of the cursor (or of the open ticket) stays where it
     // was on screen, and the rows fade in briefly instead of jumping.
-    let before = use_mut_ref(Vec::<ChannelId>::new);
+    let before = use_mut_ref(|| (0usize, Vec::<ChannelId>::new()));
     {
         let list_ref = list_ref.clone();
         let queue = props.queue.clone();
@@ -428,8 +431,21 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
                 return;
             }
             let list = list_ref.cast::<Element>();
-            let old = anchor.and_then(|a| before.borrow().iter().position(|id| *id == a));
-            let new = anchor.and_then(|a| queue.rows.iter().position(|c| c.id == a));
+            let old = anchor.and_then(|a| {
+                let before = before.borrow();
+                before
+                    .1
+                    .iter()
+                    .position(|id| *id == a)
+                    .map(|i| before.0 + i)
+            });
+            let new = anchor.and_then(|a| {
+                queue
+                    .rows
+                    .iter()
+                    .position(|c| c.id == a)
+                    .map(|i| queue.offset + i)
+            });
             if let (Some(list), Some(old), Some(new)) = (list, old, new) {
                 let moved = (new as i32 - old as i32) * ROW_HEIGHT;
                 scroll_to(&list, list.scroll_top() + moved, &by_code);
@@ -443,16 +459,20 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
         let before = before.clone();
         let changed_at = changed_at.clone();
         let ids: Vec<ChannelId> = props.queue.rows.iter().map(|c| c.id).collect();
+        let offset = props.queue.offset;
         // The agent's own filtering is no surprise: only changes the view did not ask for
         // count (live updates, a settling order).
         let last_view = use_mut_ref(|| None::<QueueView>);
-        use_effect_with((ids, state.view.clone()), move |(ids, view)| {
-            let asked = last_view.replace(Some(view.clone())).as_ref() != Some(view);
-            if !before.borrow().is_empty() && !asked {
-                *changed_at.borrow_mut() = Some(js_sys::Date::now());
-            }
-            *before.borrow_mut() = ids.clone();
-        });
+        use_effect_with(
+            (offset, ids, state.view.clone()),
+            move |(offset, ids, view)| {
+                let asked = last_view.replace(Some(view.clone())).as_ref() != Some(view);
+                if !before.borrow().1.is_empty() && !asked {
+                    *changed_at.borrow_mut() = Some(js_sys::Date::now());
+                }
+                *before.borrow_mut() = (*offset, ids.clone());
+            },
+        );
     }
     // Opening a ticket a moment after the order changed may have been meant for another
     // row: the conversation's header flashes, so it is seen before anything is typed.
@@ -469,9 +489,30 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
     };
     let (scroll_top, height) = *scroll;
     let rows = &props.queue.rows;
-    let count = rows.len();
+    let offset = props.queue.offset;
+    // Every matching row has its place (the list scrolls over all of them); only the
+    // window's are held, and only those in view rendered.
+    let count = state.queue.matching.max(offset + rows.len());
     let (first, last) = visible_rows(scroll_top, height, count);
-    let total = state.channels.len();
+    let total = state.queue.cached;
+    // Ask for the window around the rows in view: again when the view changes, when a
+    // live change may have moved rows, and when a scroll leaves the window.
+    {
+        let state = state.clone();
+        let asker = use_mut_ref(QueueAsker::default);
+        let start = window_start(first);
+        use_effect_with(
+            (state.view.clone(), state.queue.stale, start),
+            move |(view, _, start)| {
+                let request = QueuePageRequest {
+                    view: view.clone(),
+                    offset: u32::try_from(*start).unwrap_or(u32::MAX),
+                    limit: WINDOW_ROWS as u32,
+                };
+                ask_queue(&state, &asker, request);
+            },
+        );
+    }
     let pending = props.queue.pending;
     let on_show = {
         let state = state.clone();
@@ -481,7 +522,7 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
         <section class="queue" aria-label="Ticket queue">
             <QueueFilters on_search={props.on_search.clone()} search_ref={props.search_ref.clone()} />
             <p class="queue__count" data-testid="queue-count">
-                { if state.queue_loaded { format!("{count} of {total}") } else { "Loading the queue…".to_owned() } }
+                { if state.queue_loaded { format!("{} of {total}", state.queue.matching) } else { "Loading the queue…".to_owned() } }
             </p>
             <div class="queue__body">
                 if pending > 0 {
@@ -494,7 +535,11 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
                     ref={list_ref} onscroll={on_scroll} role="listbox" data-testid="queue-list"
                     data-hold={state.hold.reasons()}>
                     <Spacer height={first as i32 * ROW_HEIGHT} />
-                    { for rows[first..last].iter().map(|c| row(c, Some(c.id) == open, Some(c.id) == props.cursor, clock, &on_open)) }
+                    { for (first..last).map(|index| match index.checked_sub(offset).and_then(|i| rows.get(i)) {
+                        Some(c) => row(c, Some(c.id) == open, Some(c.id) == props.cursor, clock, &on_open),
+                        // Not answered yet: its place, until the window arrives.
+                        None => html! { <li key={format!("loading-{index}")} class="queue-row queue-row--loading" aria-hidden="true" /> },
+                    }) }
                     <Spacer height={(count - last) as i32 * ROW_HEIGHT} />
                     if state.queue_loaded && count == 0 {
                         <li class="queue__empty">{ if total == 0 { "Nothing in the queue yet." } else { "Nothing matches these filters." } }</li>

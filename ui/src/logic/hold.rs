@@ -5,10 +5,10 @@
 //! pill, `u`), the order settles to the view's own. Pure rules, tested natively; the queue
 //! pane feeds them the pointer, keyboard and scroll, and the reducer holds the state.
 
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use protocol::{Channel, ChannelId};
+use protocol::queue::QueueRow;
+use protocol::ChannelId;
 
 /// How long (ms) the list holds after its last scroll.
 pub const SCROLL_HOLD_MS: u32 = 3_000;
@@ -133,54 +133,22 @@ impl Hold {
     }
 }
 
-/// The queue as it shows: its rows, and how many updates wait behind the pill.
+/// The queue as it shows: its rows, where they start, and how many updates wait behind
+/// the pill.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Arranged {
-    /// The rows, in order, each as cached now.
-    pub rows: Vec<Channel>,
+    /// Where the rows start in the queue's order.
+    pub offset: usize,
+    /// The rows, in order, each as last heard.
+    pub rows: Vec<QueueRow>,
     /// Tickets new to the view, moved in its order, or no longer in it.
     pub pending: usize,
-}
-
-/// The rows to show: the view's own order (`fresh`), or while `frozen` that order with every
-/// row as `channels` has it now. A held row the user can no longer see goes (there is nothing
-/// to show); one that no longer matches the filters stays until the order settles.
-pub fn arrange(
-    frozen: Option<&[ChannelId]>,
-    fresh: &[&Channel],
-    channels: &HashMap<ChannelId, Channel>,
-) -> Arranged {
-    let Some(frozen) = frozen else {
-        return Arranged {
-            rows: fresh.iter().map(|c| (*c).clone()).collect(),
-            pending: 0,
-        };
-    };
-    let rank: HashMap<ChannelId, usize> =
-        fresh.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let rows: Vec<Channel> = frozen
-        .iter()
-        .filter_map(|id| channels.get(id))
-        .cloned()
-        .collect();
-    let ranks: Vec<usize> = rows
-        .iter()
-        .filter_map(|c| rank.get(&c.id).copied())
-        .collect();
-    let moved = ranks.len() - longest_rising(&ranks);
-    let gone = rows.len() - ranks.len();
-    let held: HashSet<ChannelId> = frozen.iter().copied().collect();
-    let new = fresh.iter().filter(|c| !held.contains(&c.id)).count();
-    Arranged {
-        rows,
-        pending: moved + gone + new,
-    }
 }
 
 /// The length of the longest strictly rising subsequence of `ranks`: the rows that can stay
 /// while the others move (one ticket jumping to the top is one update, not the rows it
 /// passes). O(n log n).
-fn longest_rising(ranks: &[usize]) -> usize {
+pub fn longest_rising(ranks: &[usize]) -> usize {
     let mut tails: Vec<usize> = Vec::new();
     for &rank in ranks {
         let at = tails.partition_point(|&t| t < rank);
@@ -221,7 +189,8 @@ pub fn misclick_risk(changed: Option<f64>, opened: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use protocol::console::Change;
-    use protocol::{ChannelStatus, ChannelType, Message, MessageId, TicketPriority};
+    use protocol::queue::QueuePage;
+    use protocol::{Channel, ChannelStatus, ChannelType, Message, MessageId, TicketPriority};
     use uuid::Uuid;
 
     use super::*;
@@ -245,8 +214,74 @@ mod tests {
             .collect()
     }
 
-    fn loaded(channels: &[Channel]) -> AppState {
-        AppState::default().apply(Action::QueueLoaded(channels.to_vec()))
+    /// The UI beside the engine's cache: each change reaches the cache as the engine stores
+    /// it, then the UI; when the UI's window goes stale (or its view changes), the pane asks
+    /// again and the cache answers by the reference rules.
+    #[derive(Clone)]
+    struct Sim {
+        cache: Vec<Channel>,
+        state: AppState,
+    }
+
+    impl std::ops::Deref for Sim {
+        type Target = AppState;
+        fn deref(&self) -> &AppState {
+            &self.state
+        }
+    }
+
+    impl Sim {
+        fn answer(mut self) -> Self {
+            let order = self.state.view.apply(&self.cache, None);
+            let page = QueuePage {
+                offset: 0,
+                rows: order.iter().take(100).map(|c| QueueRow::of(c)).collect(),
+                matching: order.len() as u32,
+                cached: self.cache.len() as u32,
+            };
+            let view = self.state.view.clone();
+            self.state = self.state.apply(Action::QueueAnswered(view, page));
+            self
+        }
+
+        fn apply(&self, action: Action) -> Self {
+            let next = self.clone();
+            next.take(action)
+        }
+
+        fn take(mut self, action: Action) -> Self {
+            match &action {
+                Action::Changed(Change::Channel { channel }) => {
+                    self.cache.retain(|c| c.id != channel.id);
+                    self.cache.push((**channel).clone());
+                }
+                Action::Changed(Change::ChannelRemoved { channel_id }) => {
+                    self.cache.retain(|c| c.id != *channel_id);
+                }
+                Action::Changed(Change::Message { message }) => {
+                    if let Some(c) = self.cache.iter_mut().find(|c| c.id == message.channel_id) {
+                        c.last_message = Some((**message).clone());
+                        c.updated_at = c.updated_at.max(message.created_at);
+                        c.unread_count += 1;
+                    }
+                }
+                _ => {}
+            }
+            let asked = (self.state.queue.stale, self.state.view.clone());
+            self.state = self.state.apply(action);
+            if (self.state.queue.stale, self.state.view.clone()) != asked {
+                self = self.answer();
+            }
+            self
+        }
+    }
+
+    fn loaded(channels: &[Channel]) -> Sim {
+        Sim {
+            cache: channels.to_vec(),
+            state: AppState::default(),
+        }
+        .answer()
     }
 
     /// A message in `channel` at `minute`, newer than anything there.
@@ -263,13 +298,8 @@ mod tests {
 
     /// The queue as it shows in `state`: subjects in order, and the pill's count.
     fn shown(state: &AppState) -> (Vec<String>, usize) {
-        let fresh = state.view.apply(state.channels.values(), None);
         let frozen = state.hold.frozen();
-        let arranged = arrange(
-            frozen.as_deref().map(Vec::as_slice),
-            &fresh,
-            &state.channels,
-        );
+        let arranged = state.queue.arrange(frozen.as_deref().map(Vec::as_slice));
         let subjects = arranged
             .rows
             .iter()
@@ -279,17 +309,14 @@ mod tests {
     }
 
     fn ids(state: &AppState) -> Vec<ChannelId> {
-        let fresh = state.view.apply(state.channels.values(), None);
         let frozen = state.hold.frozen();
-        arrange(
-            frozen.as_deref().map(Vec::as_slice),
-            &fresh,
-            &state.channels,
-        )
-        .rows
-        .iter()
-        .map(|c| c.id)
-        .collect()
+        state
+            .queue
+            .arrange(frozen.as_deref().map(Vec::as_slice))
+            .rows
+            .iter()
+            .map(|c| c.id)
+            .collect()
     }
 
     fn hold(event: HoldEvent) -> Action {
@@ -322,16 +349,13 @@ mod tests {
         assert_eq!(subjects, ["t0", "t1", "t2", "t3", "t4"]);
         assert_eq!(pending, 1, "one ticket would jump to the top: one update");
         assert_eq!(pill_text(pending), "1 update — show");
-        let fresh = state.view.apply(state.channels.values(), None);
         let frozen = state.hold.frozen();
-        let rows = arrange(
-            frozen.as_deref().map(Vec::as_slice),
-            &fresh,
-            &state.channels,
-        )
-        .rows;
+        let rows = state
+            .queue
+            .arrange(frozen.as_deref().map(Vec::as_slice))
+            .rows;
         assert_eq!(
-            rows[3].last_message.as_ref().map(|m| m.content.as_str()),
+            rows[3].preview.as_ref().map(|p| p.text.as_str()),
             Some("the fourth, again"),
             "the moved ticket's row shows its new message where it stands"
         );
@@ -444,7 +468,7 @@ mod tests {
         let state = state.apply(Action::SetView(by_age));
         assert_eq!(shown(&state).1, 0);
         assert!(state.hold.holding());
-        let fresh = state.view.order(state.channels.values(), None);
+        let fresh = state.view.order(&state.cache, None);
         assert_eq!(ids(&state), fresh);
     }
 

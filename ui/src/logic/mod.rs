@@ -1,5 +1,5 @@
-//! The UI's logic as pure functions over `protocol` types, tested natively: which channels
-//! the queue shows and in what order, when it holds still under the agent's hand, and how
+//! The UI's logic as pure functions over `protocol` types, tested natively: the queue's
+//! view and which window of it to ask for, when it holds still under the agent's hand, and how
 //! things read; canned responses' `/` picker and variables, and how the composer reads; a
 //! ticket's SLA countdown; the SLA policies' form; what "take it" does; who else is on a
 //! ticket and what Send asks when someone posted first; how trouble reads (`words`).
@@ -15,4 +15,5 @@ pub mod queue;
 pub mod sla;
 pub mod sla_policy;
 pub mod take;
+pub mod window;
 pub mod words;

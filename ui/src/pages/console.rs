@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::components::dialogs::{Dialog, DialogHost};
 use crate::components::{ChatView, Details, OfflineBanner, QueuePane};
 use crate::effects;
-use crate::logic::hold::{arrange, Arranged, HoldEvent};
+use crate::logic::hold::{Arranged, HoldEvent};
 use crate::logic::take::{take, Take};
 use crate::state::{Action, AppContext};
 
@@ -55,19 +55,13 @@ pub fn console_page() -> Html {
     let dialog = use_state(|| None::<Dialog>);
     let cursor = use_state(|| None::<ChannelId>);
     let search_ref = use_node_ref();
-    let me = state.me().map(|m| m.user_id);
     // The queue as it shows: the view's order, or the order held under the agent's hand.
     let queue: Rc<Arranged> = {
-        let channels = state.channels.clone();
-        let view = state.view.clone();
+        let window = state.queue.clone();
         let frozen = state.hold.frozen();
-        use_memo(
-            (channels, view, me, frozen),
-            |(channels, view, me, frozen)| {
-                let fresh = view.apply(channels.values(), *me);
-                arrange(frozen.as_deref().map(Vec::as_slice), &fresh, channels)
-            },
-        )
+        use_memo((window, frozen), |(window, frozen)| {
+            window.arrange(frozen.as_deref().map(Vec::as_slice))
+        })
     };
     let shown = &queue.rows;
 
@@ -91,7 +85,7 @@ pub fn console_page() -> Html {
     // The first time the loaded queue is on screen, the shell hears of it (a startup milestone).
     {
         let loaded = state.queue_loaded;
-        let rows = shown.len();
+        let rows = state.queue.matching;
         let reported = use_mut_ref(|| false);
         use_effect_with(loaded, move |loaded| {
             if *loaded && !*reported.borrow() {

@@ -1,6 +1,7 @@
 //! Channels in the cache: upsert what the platform sent, remove what the user lost, and
 //! read the queue the way the platform's filters do.
 
+use protocol::queue;
 use protocol::rest::AssigneeFilter;
 use protocol::{Channel, ChannelId, ChannelStatus, TicketCategory, TicketPriority, UserId};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -8,15 +9,19 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use super::{from_json, micros, to_json};
 use crate::error::Result;
 
-/// Stores `channels` as they are now (the newest state wins).
+/// Stores `channels` as they are now (the newest state wins), with the columns the queue
+/// window filters, orders and searches by (`cache::window`).
 pub fn upsert(conn: &Connection, channels: &[Channel]) -> Result<()> {
     let mut statement = conn.prepare_cached(
-        "INSERT INTO channels (id, tenant_id, type, status, subject, assigned_to, priority, category, updated_at, unread_count, json, number) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+        "INSERT INTO channels (id, tenant_id, type, status, subject, assigned_to, priority, category, updated_at, unread_count, json, number, \
+         activity, created, rank, due, haystack, derived) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1) \
          ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, type = excluded.type, \
          status = excluded.status, subject = excluded.subject, assigned_to = excluded.assigned_to, \
          priority = excluded.priority, category = excluded.category, updated_at = excluded.updated_at, \
-         unread_count = excluded.unread_count, json = excluded.json, number = excluded.number",
+         unread_count = excluded.unread_count, json = excluded.json, number = excluded.number, \
+         activity = excluded.activity, created = excluded.created, rank = excluded.rank, \
+         due = excluded.due, haystack = excluded.haystack, derived = 1",
     )?;
     for channel in channels {
         statement.execute(params![
@@ -32,9 +37,29 @@ pub fn upsert(conn: &Connection, channels: &[Channel]) -> Result<()> {
             channel.unread_count,
             to_json(channel)?,
             number(channel),
+            micros(queue::last_activity(channel)),
+            micros(channel.created_at),
+            queue::priority_rank(queue::priority(channel)),
+            queue::channel_due(channel).map(micros),
+            queue::haystack(channel),
         ])?;
     }
     Ok(())
+}
+
+/// Derives the queue's columns of channels cached before they existed (once, when the
+/// cache opens after the migration that added them). Returns how many.
+pub fn derive_missing(conn: &Connection) -> Result<usize> {
+    let mut statement = conn.prepare("SELECT json FROM channels WHERE derived = 0")?;
+    let jsons = statement
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let channels = jsons
+        .iter()
+        .map(|json| from_json(json))
+        .collect::<Result<Vec<Channel>>>()?;
+    upsert(conn, &channels)?;
+    Ok(channels.len())
 }
 
 /// A ticket's number as the indexed column holds it: `None` for a team channel, and for a
@@ -168,12 +193,52 @@ pub fn unread(conn: &Connection) -> Result<Vec<(ChannelId, u32)>> {
     let mut unread = Vec::new();
     for row in rows {
         let (id, count) = row?;
-        let id = id
-            .parse::<uuid::Uuid>()
-            .map_err(|error| crate::Error::Local(format!("a cached channel id is bad: {error}")))?;
-        unread.push((ChannelId::from(id), count));
+        unread.push((ChannelId::from(parse_id(&id)?), count));
     }
     Ok(unread)
+}
+
+/// Who each cached channel is assigned to (ids only: no channel is decoded).
+pub fn assignees(conn: &Connection) -> Result<Vec<(ChannelId, Option<UserId>)>> {
+    let mut statement = conn.prepare("SELECT id, assigned_to FROM channels")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+    })?;
+    let mut assignees = Vec::new();
+    for row in rows {
+        let (id, assignee) = row?;
+        let assignee = assignee.as_deref().map(parse_id).transpose()?;
+        assignees.push((ChannelId::from(parse_id(&id)?), assignee.map(UserId::from)));
+    }
+    Ok(assignees)
+}
+
+/// The `limit` most recently active channels that are not archived, most recent first.
+pub fn busiest(conn: &Connection, limit: u32) -> Result<Vec<ChannelId>> {
+    let mut statement = conn.prepare(
+        "SELECT id FROM channels WHERE status <> 'ARCHIVED' ORDER BY activity DESC, id LIMIT ?1",
+    )?;
+    let ids = statement
+        .query_map(params![limit], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter()
+        .map(|id| parse_id(id).map(ChannelId::from))
+        .collect()
+}
+
+/// The tickets whose soonest running SLA clock is due by `until` (breached ones too).
+pub fn due_by(conn: &Connection, until: chrono::DateTime<chrono::Utc>) -> Result<Vec<Channel>> {
+    let mut statement =
+        conn.prepare("SELECT json FROM channels WHERE due IS NOT NULL AND due <= ?1 ORDER BY due")?;
+    let jsons = statement
+        .query_map(params![micros(until)], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    jsons.iter().map(|json| from_json(json)).collect()
+}
+
+fn parse_id(text: &str) -> Result<uuid::Uuid> {
+    text.parse::<uuid::Uuid>()
+        .map_err(|error| crate::Error::Local(format!("a cached id is bad: {error}")))
 }
 
 /// How many channels are cached.
@@ -312,6 +377,45 @@ mod tests {
             )
             .expect("count");
         assert_eq!(unnumbered, 1, "the team channel");
+    }
+
+    #[test]
+    fn channels_cached_before_the_queue_columns_get_them_once() {
+        let (_dir, conn) = cache();
+        let fixture: Channel = serde_json::from_str(include_str!(
+            "../../../protocol/tests/fixtures/model/channel.json"
+        ))
+        .expect("the channel fixture");
+        upsert(&conn, &[fixture, channel(ChannelStatus::Active, 0, 5)]).expect("stored");
+        let columns = |conn: &Connection| -> Vec<(i64, i64, i64, Option<i64>, String, i64)> {
+            let mut statement = conn
+                .prepare("SELECT activity, created, rank, due, haystack, derived FROM channels ORDER BY id")
+                .expect("a query");
+            statement
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })
+                .expect("rows")
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .expect("read")
+        };
+        let derived = columns(&conn);
+        assert!(derived[0].4.contains("#1042 timer froze"), "{derived:?}");
+        // As a cache of version 6 holds them after the migration added the columns.
+        conn.execute_batch(
+            "UPDATE channels SET activity = 0, created = 0, rank = 3, due = NULL, haystack = '', derived = 0",
+        )
+        .expect("reset");
+        assert_eq!(derive_missing(&conn).expect("derived"), 2);
+        assert_eq!(columns(&conn), derived);
+        assert_eq!(derive_missing(&conn).expect("nothing left"), 0);
     }
 
     fn queue_len(conn: &Connection) -> usize {

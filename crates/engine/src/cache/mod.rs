@@ -6,6 +6,8 @@
 //! write is one transaction. The submodules are the typed operations:
 //! - [`canned`]: canned responses: upsert, remove, the list, offline search.
 //! - [`channels`]: upsert, remove, the queue, one channel.
+//! - [`window`]: the queue as a window: filters, text and order applied in SQLite, only the
+//!   rows in view read, with the totals.
 //! - [`drafts`]: one composer draft per channel.
 //! - [`messages`]: insert, history.
 //! - [`search`]: offline full-text search (FTS5).
@@ -22,6 +24,7 @@ pub mod outbox;
 pub mod search;
 pub mod sla_warnings;
 pub mod state;
+pub mod window;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -51,6 +54,15 @@ impl Cache {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::run(&mut conn)?;
+        let tx = conn.transaction()?;
+        let derived = channels::derive_missing(&tx)?;
+        tx.commit()?;
+        if derived > 0 {
+            tracing::info!(
+                channels = derived,
+                "queue columns derived for cached channels"
+            );
+        }
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })

@@ -17,8 +17,7 @@ pub fn latest_seq(state: &AppState, channel: ChannelId) -> Seq {
         .filter(|open| open.id == channel)
         .and_then(|open| open.messages.keys().next_back().copied());
     let listed = state
-        .channels
-        .get(&channel)
+        .open_channel_of(channel)
         .and_then(|c| c.last_message.as_ref())
         .map(|m| m.seq);
     open.max(listed).unwrap_or(0)
@@ -33,8 +32,7 @@ pub fn newer_post(state: &AppState, channel: ChannelId, since: Seq, me: UserId) 
         .into_iter()
         .flat_map(|open| open.messages.values());
     let listed = state
-        .channels
-        .get(&channel)
+        .open_channel_of(channel)
         .and_then(|c| c.last_message.as_ref());
     posted_since(open.chain(listed), since, me).cloned()
 }

@@ -121,7 +121,7 @@ pub fn composer(props: &ComposerProps) -> Html {
         });
     }
 
-    let Some(channel) = state.channels.get(&id).cloned() else {
+    let Some(channel) = state.open_channel_of(id).cloned() else {
         return html! {};
     };
     let closed = channel.status == ChannelStatus::Archived;
