@@ -51,6 +51,19 @@ fn scroll_to(list: &Element, top: i32, by_code: &Cell<bool>) {
     }
 }
 
+/// Whether `event` happened more than a pixel inside the window's edges.
+fn within_window(event: &web_sys::MouseEvent) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let size = |value: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+        value.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+    };
+    let (width, height) = (size(window.inner_width()), size(window.inner_height()));
+    let (x, y) = (f64::from(event.client_x()), f64::from(event.client_y()));
+    x > 1.0 && y > 1.0 && x < width - 1.0 && y < height - 1.0
+}
+
 /// The rows `[first, last)` to render for a list scrolled to `scroll_top` in a viewport
 /// `height` pixels tall, out of `count`.
 pub fn visible_rows(scroll_top: i32, height: i32, count: usize) -> (usize, usize) {
@@ -360,8 +373,15 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
             let listener =
                 Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
                     let inside = match event.type_().as_str() {
-                        // Out of the window altogether.
-                        "mouseout" if event.related_target().is_none() => false,
+                        // Out of the window altogether: unless the pointer is still well
+                        // inside it (the element under it went, or another window
+                        // appeared over it; the next `mouseover` tells where it is).
+                        "mouseout" if event.related_target().is_none() => {
+                            if within_window(&event) {
+                                return;
+                            }
+                            false
+                        }
                         "mouseout" => return,
                         _ => event
                             .target()
