@@ -407,7 +407,12 @@ mod tests {
                 .expect("read")
         };
         let derived = columns(&conn);
-        assert!(derived[0].4.contains("#1042 timer froze"), "{derived:?}");
+        assert!(
+            derived
+                .iter()
+                .any(|row| row.4.contains("#1042 timer froze")),
+            "{derived:?}"
+        );
         // As a cache of version 6 holds them after the migration added the columns.
         conn.execute_batch(
             "UPDATE channels SET activity = 0, created = 0, rank = 3, due = NULL, haystack = '', derived = 0",
