@@ -191,13 +191,23 @@ thread_local! {
         "../../../../protocol/tests/fixtures/model/channel.json"
     ))
     .expect("the channel fixture");
-    /// The cache's schema in memory, emptied for each case (a file per case cost ~1 s each
-    /// on a busy disk).
-    static CACHE: std::cell::RefCell<rusqlite::Connection> = std::cell::RefCell::new({
+}
+
+/// The cache's schema in memory, emptied for each case (a file per case cost ~1 s each on a
+/// busy disk). A static, never dropped: no connection closes while the test binary exits.
+fn with_cache<T>(work: impl FnOnce(&rusqlite::Connection) -> T) -> T {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<rusqlite::Connection>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
         let mut conn = rusqlite::Connection::open_in_memory().expect("an in-memory database");
         crate::cache::migrations::run(&mut conn).expect("the cache's schema");
-        conn
+        std::sync::Mutex::new(conn)
     });
+    let conn = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    conn.execute("DELETE FROM channels", []).expect("emptied");
+    work(&conn)
 }
 
 /// A random case: the cached channels' shapes, the view, the window asked for, and
@@ -224,9 +234,7 @@ fn a_window_is_the_reference_order_sliced() {
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let outcome = runner.run(&case(), |(shapes, view, offset, limit, signed_in)| {
-        CACHE.with(|cache| {
-            let conn = &*cache.borrow();
-            conn.execute("DELETE FROM channels", []).expect("emptied");
+        with_cache(|conn| {
             let mut all: Vec<Channel> = shapes
                 .iter()
                 .enumerate()
