@@ -38,7 +38,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         Self {
             use_keyring: true,
-            sync_batch: 500,
+            sync_batch: crate::sync::BATCH_DEFAULT,
         }
     }
 }

@@ -3,12 +3,21 @@
 //! batches repeats at most one batch, and applying twice changes nothing. Canned responses
 //! (saved, changed and deleted) ride in the same batches and the same transactions.
 
-use protocol::rest::SyncQuery;
+use protocol::rest::{SyncQuery, SyncResponse};
 use protocol::validate::SYNC_BATCH_MAX;
 
 use crate::cache::{canned, channels, messages, state, Cache};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::session::{Session, Viewer};
+
+/// Changes per sync request unless the engine is told otherwise.
+pub const BATCH_DEFAULT: u32 = SYNC_BATCH_MAX;
+
+/// Decodes one answer of `/api/chat/sync`.
+pub fn decode(text: &str) -> Result<SyncResponse> {
+    protocol::json::from_str(text)
+        .map_err(|e| Error::Server(format!("unexpected answer from /api/chat/sync: {e}")))
+}
 
 /// What one catch-up did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -55,13 +64,17 @@ pub fn apply(
     channels::upsert(conn, &visible)?;
     let lost_ids: Vec<_> = lost.iter().map(|c| c.id).collect();
     channels::remove(conn, &lost_ids)?;
-    let kept: Vec<_> = batch
-        .messages
-        .iter()
-        .filter(|m| !lost_ids.contains(&m.channel_id))
-        .cloned()
-        .collect();
-    let added = messages::insert(conn, &kept)?;
+    let added = if lost_ids.is_empty() {
+        messages::insert(conn, &batch.messages)?
+    } else {
+        let kept: Vec<_> = batch
+            .messages
+            .iter()
+            .filter(|m| !lost_ids.contains(&m.channel_id))
+            .cloned()
+            .collect();
+        messages::insert(conn, &kept)?
+    };
     canned::upsert(conn, &batch.canned_responses)?;
     let deleted = canned::remove(conn, &batch.deleted_canned_response_ids)?;
     state::set(conn, state::SYNC_CURSOR, &batch.cursor)?;
@@ -73,33 +86,57 @@ pub fn apply(
     })
 }
 
-/// Pulls everything that changed since the stored cursor into the cache.
+/// One answer of `/api/chat/sync` from `since`.
+async fn fetch(session: &Session, since: Option<String>, limit: u32) -> Result<SyncResponse> {
+    let query = SyncQuery {
+        since,
+        limit: Some(limit),
+    };
+    session
+        .call(|api| {
+            let query = query.clone();
+            async move { api.sync(&query).await }
+        })
+        .await
+}
+
+/// Pulls everything that changed since the stored cursor into the cache. The next batch is
+/// fetched (from the cursor the current one carries) while the cache applies the current
+/// one, so the network and the cache overlap; each batch still commits with its cursor.
 pub async fn catch_up(session: &Session, cache: &Cache, batch_size: u32) -> Result<SyncReport> {
     let viewer = session.viewer();
+    let limit = batch_size.clamp(1, SYNC_BATCH_MAX);
+    let since = cache
+        .read(|conn| state::get(conn, state::SYNC_CURSOR))
+        .await?;
+    let mut batch = fetch(session, since, limit).await?;
     let mut report = SyncReport::default();
     loop {
-        let since = cache
-            .read(|conn| state::get(conn, state::SYNC_CURSOR))
-            .await?;
-        let query = SyncQuery {
-            since,
-            limit: Some(batch_size.clamp(1, SYNC_BATCH_MAX)),
+        let next_since = batch.has_more.then(|| batch.cursor.clone());
+        let applying = cache.write(move |tx| apply(tx, viewer, &batch));
+        let (applied, next) = match next_since {
+            Some(since) => {
+                let (applied, next) = tokio::join!(applying, fetch(session, Some(since), limit));
+                (applied?, Some(next))
+            }
+            None => (applying.await?, None),
         };
-        let batch = session
-            .call(|api| {
-                let query = query.clone();
-                async move { api.sync(&query).await }
-            })
-            .await?;
-        let has_more = batch.has_more;
-        let applied = cache.write(move |tx| apply(tx, viewer, &batch)).await?;
         report.batches += 1;
         report.channels += applied.channels;
         report.dropped += applied.dropped;
         report.messages += applied.messages;
         report.canned += applied.canned;
-        if !has_more {
-            return Ok(report);
+        match next {
+            Some(next) => batch = next?,
+            None => break,
         }
     }
+    // A long catch-up filled the page cache (up to its 64 MB): give it back, so the app
+    // does not keep a second copy of what it just wrote.
+    if report.batches > 1 {
+        cache
+            .read(|conn| Ok(conn.execute_batch("PRAGMA shrink_memory")?))
+            .await?;
+    }
+    Ok(report)
 }

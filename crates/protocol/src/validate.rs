@@ -34,8 +34,8 @@ pub const PARTICIPANTS_MAX: usize = 100;
 pub const PAGE_MAX: u32 = 200;
 /// The page size when none is asked for.
 pub const PAGE_DEFAULT: u32 = 50;
-/// The largest sync batch.
-pub const SYNC_BATCH_MAX: u32 = 1_000;
+/// The largest sync batch, in changes (about 2 MB of JSON when each is one message).
+pub const SYNC_BATCH_MAX: u32 = 5_000;
 
 /// What a text field holding NUL is told.
 const NUL: &str = "must not contain the NUL character (\\u0000)";

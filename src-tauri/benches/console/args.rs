@@ -19,6 +19,9 @@ pub struct Options {
     /// Tickets created for the second scenario.
     #[arg(long, default_value_t = 10_000)]
     pub tickets: usize,
+    /// Tickets in all for the third scenario (more are created up to it); 0 leaves it out.
+    #[arg(long, default_value_t = 100_000)]
+    pub large: usize,
     /// The results file.
     #[arg(long, value_name = "FILE", default_value_os_t = default_out())]
     pub out: PathBuf,

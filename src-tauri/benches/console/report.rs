@@ -76,16 +76,22 @@ pub fn report(options: &Options, scenarios: &[Scenario<'_>], notes: &[String]) -
     writeln!(out, "Machine: {}.\n", machine()?)?;
     writeln!(
         out,
-        "| scenario | rows | start → queue shown (ms) | app's own (ms) | PSS total (MiB) |"
+        "| scenario | rows | start → queue shown (ms) | app's own (ms) | PSS total (MiB) | \
+         start × demo | PSS × demo |"
     )?;
-    writeln!(out, "|---|---:|---:|---:|---:|")?;
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
+    let wall = |s: &Scenario<'_>| spread(s.runs.iter().map(|r| r.wall_ms).collect()).0;
+    let pss = |s: &Scenario<'_>| spread(s.runs.iter().map(|r| mib(r.pss.values().sum())).collect()).0;
+    let (demo_wall, demo_pss) = scenarios
+        .first()
+        .map_or((f64::NAN, f64::NAN), |demo| (wall(demo), pss(demo)));
     for scenario in scenarios {
         let rows: HashSet<usize> = scenario.runs.iter().map(|r| r.rows).collect();
         let mut rows: Vec<String> = rows.into_iter().map(|r| r.to_string()).collect();
         rows.sort();
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {:.2} | {:.2} |",
             scenario.name,
             rows.join(", "),
             cell(scenario.runs.iter().map(|r| r.wall_ms).collect(), 0),
@@ -98,6 +104,8 @@ pub fn report(options: &Options, scenarios: &[Scenario<'_>], notes: &[String]) -
                     .collect(),
                 1
             ),
+            wall(scenario) / demo_wall,
+            pss(scenario) / demo_pss,
         )?;
     }
     let names: BTreeMap<&str, ()> = scenarios

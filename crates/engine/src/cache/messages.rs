@@ -8,8 +8,14 @@ use super::{from_json, micros, to_json};
 use crate::error::Result;
 
 /// Stores `messages`; ones already cached (same id) are left as they are. Returns how many
-/// were new.
+/// were new. The new rows are indexed for search by one statement after them all: FTS5
+/// writes its pending terms out at every statement savepoint, so indexing row by row (as a
+/// trigger would) makes a segment per message and then merges them.
 pub fn insert(conn: &Connection, messages: &[Message]) -> Result<usize> {
+    // Rows get ever larger rowids, so what this call stores is what lies past the last one.
+    let last: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(rowid), 0) FROM messages")?
+        .query_row([], |row| row.get(0))?;
     let mut statement = conn.prepare_cached(
         "INSERT INTO messages (id, channel_id, seq, sender_id, client_message_id, created_at, content, json) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
@@ -26,6 +32,12 @@ pub fn insert(conn: &Connection, messages: &[Message]) -> Result<usize> {
             message.content,
             to_json(message)?,
         ])?;
+    }
+    if added > 0 {
+        conn.prepare_cached(
+            "INSERT INTO messages_fts (rowid, content) SELECT rowid, content FROM messages WHERE rowid > ?1",
+        )?
+        .execute(params![last])?;
     }
     Ok(added)
 }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_sla_warnings.sql"),
     include_str!("migrations/006_outbox_problem.sql"),
     include_str!("migrations/007_queue_window.sql"),
+    include_str!("migrations/008_fts_by_statement.sql"),
 ];
 
 /// Brings the cache up to date, each migration in its own transaction.
