@@ -81,7 +81,8 @@ pub fn report(options: &Options, scenarios: &[Scenario<'_>], notes: &[String]) -
     )?;
     writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
     let wall = |s: &Scenario<'_>| spread(s.runs.iter().map(|r| r.wall_ms).collect()).0;
-    let pss = |s: &Scenario<'_>| spread(s.runs.iter().map(|r| mib(r.pss.values().sum())).collect()).0;
+    let pss =
+        |s: &Scenario<'_>| spread(s.runs.iter().map(|r| mib(r.pss.values().sum())).collect()).0;
     let (demo_wall, demo_pss) = scenarios
         .first()
         .map_or((f64::NAN, f64::NAN), |demo| (wall(demo), pss(demo)));
