@@ -135,6 +135,8 @@ async fn decode_and_apply(
         .collect::<Result<Vec<_>, _>>()?;
     let decoding = started.elapsed();
     let cache = Cache::open(&dir.join("cache.sqlite3"))?;
+    // As a catch-up applies them: with its large page cache.
+    cache.roomy(true).await?;
     let started = Instant::now();
     let mut stored = 0;
     for batch in batches {

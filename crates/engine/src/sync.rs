@@ -104,6 +104,17 @@ async fn fetch(session: &Session, since: Option<String>, limit: u32) -> Result<S
 /// fetched (from the cursor the current one carries) while the cache applies the current
 /// one, so the network and the cache overlap; each batch still commits with its cursor.
 pub async fn catch_up(session: &Session, cache: &Cache, batch_size: u32) -> Result<SyncReport> {
+    // The large page cache for the catch-up only, given back however it ends.
+    cache.roomy(true).await?;
+    let caught_up = pull(session, cache, batch_size).await;
+    let shrunk = cache.roomy(false).await;
+    let report = caught_up?;
+    shrunk?;
+    Ok(report)
+}
+
+/// Pulls and applies batches until the platform has no more.
+async fn pull(session: &Session, cache: &Cache, batch_size: u32) -> Result<SyncReport> {
     let viewer = session.viewer();
     let limit = batch_size.clamp(1, SYNC_BATCH_MAX);
     let since = cache
@@ -130,13 +141,6 @@ pub async fn catch_up(session: &Session, cache: &Cache, batch_size: u32) -> Resu
             Some(next) => batch = next?,
             None => break,
         }
-    }
-    // A long catch-up filled the page cache (up to its 64 MB): give it back, so the app
-    // does not keep a second copy of what it just wrote.
-    if report.batches > 1 {
-        cache
-            .read(|conn| Ok(conn.execute_batch("PRAGMA shrink_memory")?))
-            .await?;
     }
     Ok(report)
 }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_outbox_problem.sql"),
     include_str!("migrations/007_queue_window.sql"),
     include_str!("migrations/008_fts_by_statement.sql"),
+    include_str!("migrations/009_assignees_index.sql"),
 ];
 
 /// Brings the cache up to date, each migration in its own transaction.

@@ -35,11 +35,15 @@ use crate::error::{Error, Result};
 
 /// The page size of a new cache file, in bytes.
 const PAGE_SIZE: i64 = 16_384;
-/// The most page cache a connection keeps, in KiB (as a negative `cache_size`). A sync
-/// batch of 5,000 messages dirties megabytes of index pages all over; with SQLite's default
-/// 2 MB they spill to the WAL mid-transaction and are read back. Pages are only allocated
-/// as they are used.
-const CACHE_KIB: i64 = -65_536;
+/// The page cache a connection keeps while it catches up, in KiB (as a negative
+/// `cache_size`): a sync batch of 5,000 messages dirties megabytes of index pages all over;
+/// with SQLite's default 2 MB they spill to the WAL mid-transaction and are read back. Pages
+/// are only allocated as they are used, and given back when the catch-up ends
+/// ([`Cache::roomy`]).
+pub const SYNC_CACHE_KIB: i64 = -65_536;
+/// The page cache otherwise (SQLite's default, 2 MB): the console reads windows of the
+/// queue, and a large cache would only keep a second copy of the file in memory.
+pub const CACHE_KIB: i64 = -2_000;
 /// Pages the WAL may hold before a commit checkpoints it (32 MB; SQLite's default is 1,000
 /// pages): a catch-up then checkpoints every few batches instead of after each one, and
 /// writes an index page changed by several batches into the file once.
@@ -83,6 +87,20 @@ impl Cache {
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
+    }
+
+    /// Gives the connection the large page cache of a catch-up (`true`), or the small one
+    /// back, releasing what it held (`false`).
+    pub async fn roomy(&self, roomy: bool) -> Result<()> {
+        self.read(move |conn| {
+            let kib = if roomy { SYNC_CACHE_KIB } else { CACHE_KIB };
+            conn.pragma_update(None, "cache_size", kib)?;
+            if !roomy {
+                conn.execute_batch("PRAGMA shrink_memory")?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Runs `work` on a blocking thread with the connection.
