@@ -51,9 +51,9 @@ async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
         muted: settings.muted.clone(),
         do_not_disturb: settings.do_not_disturb,
     };
-    // Only the tickets due within the window are read, not the whole cache.
+    // Only the tickets with a clock due within the window are read, not the whole cache.
     let due = cache
-        .read(move |conn| channels::due_by(conn, now + ahead))
+        .read(move |conn| channels::due_within(conn, now, now + ahead))
         .await?;
     for warning in sla_warning::warnings(&context, role, &due, now, ahead) {
         let (channel, kind, due) = (warning.channel_id, warning.kind, warning.due_at);

@@ -14,16 +14,21 @@ use crate::error::Result;
 pub fn upsert(conn: &Connection, channels: &[Channel]) -> Result<()> {
     let mut statement = conn.prepare_cached(
         "INSERT INTO channels (id, tenant_id, type, status, subject, assigned_to, priority, category, updated_at, unread_count, json, number, \
-         activity, created, rank, due, haystack, derived) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1) \
+         activity, created, rank, due, haystack, first_due, next_due, resolution_due, derived) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 1) \
          ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, type = excluded.type, \
          status = excluded.status, subject = excluded.subject, assigned_to = excluded.assigned_to, \
          priority = excluded.priority, category = excluded.category, updated_at = excluded.updated_at, \
          unread_count = excluded.unread_count, json = excluded.json, number = excluded.number, \
          activity = excluded.activity, created = excluded.created, rank = excluded.rank, \
-         due = excluded.due, haystack = excluded.haystack, derived = 1",
+         due = excluded.due, haystack = excluded.haystack, first_due = excluded.first_due, \
+         next_due = excluded.next_due, resolution_due = excluded.resolution_due, derived = 1",
     )?;
     for channel in channels {
+        let clock = channel.ticket.as_ref().and_then(|t| t.counting_sla());
+        let due = |pick: fn(&protocol::sla::TicketSla) -> Option<chrono::DateTime<chrono::Utc>>| {
+            clock.and_then(pick).map(micros)
+        };
         statement.execute(params![
             channel.id.to_string(),
             channel.tenant_id.to_string(),
@@ -42,6 +47,9 @@ pub fn upsert(conn: &Connection, channels: &[Channel]) -> Result<()> {
             queue::priority_rank(queue::priority(channel)),
             queue::channel_due(channel).map(micros),
             queue::haystack(channel),
+            due(|sla| sla.first_response_due_at),
+            due(|sla| sla.next_response_due_at),
+            due(|sla| sla.resolution_due_at),
         ])?;
     }
     Ok(())
@@ -226,12 +234,21 @@ pub fn busiest(conn: &Connection, limit: u32) -> Result<Vec<ChannelId>> {
         .collect()
 }
 
-/// The tickets whose soonest running SLA clock is due by `until` (breached ones too).
-pub fn due_by(conn: &Connection, until: chrono::DateTime<chrono::Utc>) -> Result<Vec<Channel>> {
-    let mut statement =
-        conn.prepare("SELECT json FROM channels WHERE due IS NOT NULL AND due <= ?1 ORDER BY due")?;
+/// The tickets with a running SLA clock due after `now` and by `until` (what may warn
+/// now): breached clocks and ones due later are not read.
+pub fn due_within(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Channel>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT json FROM channels WHERE (first_due > ?1 AND first_due <= ?2) \
+         OR (next_due > ?1 AND next_due <= ?2) OR (resolution_due > ?1 AND resolution_due <= ?2)",
+    )?;
     let jsons = statement
-        .query_map(params![micros(until)], |row| row.get::<_, String>(0))?
+        .query_map(params![micros(now), micros(until)], |row| {
+            row.get::<_, String>(0)
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     jsons.iter().map(|json| from_json(json)).collect()
 }
@@ -387,9 +404,9 @@ mod tests {
         ))
         .expect("the channel fixture");
         upsert(&conn, &[fixture, channel(ChannelStatus::Active, 0, 5)]).expect("stored");
-        let columns = |conn: &Connection| -> Vec<(i64, i64, i64, Option<i64>, String, i64)> {
+        let columns = |conn: &Connection| -> Vec<(i64, i64, i64, Option<String>, String, i64)> {
             let mut statement = conn
-                .prepare("SELECT activity, created, rank, due, haystack, derived FROM channels ORDER BY id")
+                .prepare("SELECT activity, created, rank, due || '/' || IFNULL(first_due, '') || '/' || IFNULL(resolution_due, ''), haystack, derived FROM channels ORDER BY id")
                 .expect("a query");
             statement
                 .query_map([], |r| {
@@ -415,12 +432,93 @@ mod tests {
         );
         // As a cache of version 6 holds them after the migration added the columns.
         conn.execute_batch(
-            "UPDATE channels SET activity = 0, created = 0, rank = 3, due = NULL, haystack = '', derived = 0",
+            "UPDATE channels SET activity = 0, created = 0, rank = 3, due = NULL, haystack = '', \
+             first_due = NULL, next_due = NULL, resolution_due = NULL, derived = 0",
         )
         .expect("reset");
         assert_eq!(derive_missing(&conn).expect("derived"), 2);
         assert_eq!(columns(&conn), derived);
         assert_eq!(derive_missing(&conn).expect("nothing left"), 0);
+    }
+
+    #[test]
+    fn only_clocks_due_within_the_window_are_read_for_warnings() {
+        use protocol::sla::TicketSla;
+        let (_dir, conn) = cache();
+        let fixture: Channel = serde_json::from_str(include_str!(
+            "../../../protocol/tests/fixtures/model/channel.json"
+        ))
+        .expect("the channel fixture");
+        let now = Utc::now();
+        let minutes = |m: i64| Some(now + chrono::Duration::minutes(m));
+        let ticket = |status: protocol::TicketStatus, sla: TicketSla| {
+            let mut channel = fixture.clone();
+            channel.id = ChannelId::from(uuid::Uuid::new_v4());
+            if let Some(ticket) = channel.ticket.as_mut() {
+                ticket.status = status;
+                ticket.sla = Some(sla);
+            }
+            channel
+        };
+        use protocol::TicketStatus::{InProgress, Open, PendingUser};
+        // First response breached, resolution due in 10 min: it warns for the resolution.
+        let resolution_soon = ticket(
+            Open,
+            TicketSla {
+                first_response_due_at: minutes(-30),
+                resolution_due_at: minutes(10),
+                ..TicketSla::default()
+            },
+        );
+        let next_soon = ticket(
+            InProgress,
+            TicketSla {
+                next_response_due_at: minutes(14),
+                ..TicketSla::default()
+            },
+        );
+        let breached_only = ticket(
+            Open,
+            TicketSla {
+                first_response_due_at: minutes(-5),
+                ..TicketSla::default()
+            },
+        );
+        let later = ticket(
+            Open,
+            TicketSla {
+                first_response_due_at: minutes(20),
+                ..TicketSla::default()
+            },
+        );
+        let paused = ticket(
+            PendingUser,
+            TicketSla {
+                first_response_due_at: minutes(5),
+                ..TicketSla::default()
+            },
+        );
+        upsert(
+            &conn,
+            &[
+                resolution_soon.clone(),
+                next_soon.clone(),
+                breached_only,
+                later,
+                paused,
+                channel(ChannelStatus::Active, 0, 1),
+            ],
+        )
+        .expect("stored");
+        let mut found: Vec<ChannelId> = due_within(&conn, now, now + chrono::Duration::minutes(15))
+            .expect("read")
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        found.sort();
+        let mut expected = vec![resolution_soon.id, next_soon.id];
+        expected.sort();
+        assert_eq!(found, expected);
     }
 
     fn queue_len(conn: &Connection) -> usize {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_queue_window.sql"),
     include_str!("migrations/008_fts_by_statement.sql"),
     include_str!("migrations/009_assignees_index.sql"),
+    include_str!("migrations/010_sla_due_columns.sql"),
 ];
 
 /// Brings the cache up to date, each migration in its own transaction.
