@@ -256,7 +256,7 @@ impl AppState {
             Action::ChannelOpened(page, focus) => {
                 let id = page.channel.id;
                 next.hold.opened(id);
-                next.queue.channel_changed(&page.channel, true);
+                next.queue.patch(&page.channel, true);
                 next.open = Some(OpenChannel {
                     id,
                     channel: page.channel,

@@ -57,8 +57,16 @@ impl QueueWindow {
     }
 
     /// A channel changed: its row (if held here) shows it as it is now, or goes when the
-    /// user can no longer see it.
+    /// user can no longer see it; the order may have moved, so the pane asks again.
     pub fn channel_changed(&mut self, channel: &Channel, visible: bool) {
+        self.patch(channel, visible);
+        self.stale = self.stale.wrapping_add(1);
+    }
+
+    /// Shows `channel` in its row, if held here (or drops the row when the user can no
+    /// longer see it), without asking again: for a channel just read whole (opened), whose
+    /// place in the order nothing moved.
+    pub fn patch(&mut self, channel: &Channel, visible: bool) {
         if self.rows.contains_key(&channel.id) {
             let rows = Rc::make_mut(&mut self.rows);
             if visible {
@@ -67,7 +75,6 @@ impl QueueWindow {
                 rows.remove(&channel.id);
             }
         }
-        self.stale = self.stale.wrapping_add(1);
     }
 
     /// A channel left the cache.
@@ -99,14 +106,13 @@ impl QueueWindow {
     /// last heard. A held row the user can no longer see goes (there is nothing to show); one
     /// that no longer matches the filters stays until the order settles.
     pub fn arrange(&self, frozen: Option<&[ChannelId]>) -> Arranged {
-        let window = self;
-        let fresh = window.order.as_slice();
+        let fresh = self.order.as_slice();
         let Some(frozen) = frozen else {
             return Arranged {
-                offset: window.offset,
+                offset: self.offset,
                 rows: fresh
                     .iter()
-                    .filter_map(|id| window.rows.get(id))
+                    .filter_map(|id| self.rows.get(id))
                     .cloned()
                     .collect(),
                 pending: 0,
@@ -116,7 +122,7 @@ impl QueueWindow {
             fresh.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let rows: Vec<QueueRow> = frozen
             .iter()
-            .filter_map(|id| window.rows.get(id))
+            .filter_map(|id| self.rows.get(id))
             .cloned()
             .collect();
         let ranks: Vec<usize> = rows
@@ -128,7 +134,7 @@ impl QueueWindow {
         let held: HashSet<ChannelId> = frozen.iter().copied().collect();
         let new = fresh.iter().filter(|id| !held.contains(id)).count();
         Arranged {
-            offset: window.held_offset,
+            offset: self.held_offset,
             rows,
             pending: moved + gone + new,
         }

@@ -450,54 +450,29 @@ mod tests {
         ))
         .expect("the channel fixture");
         let now = Utc::now();
-        let minutes = |m: i64| Some(now + chrono::Duration::minutes(m));
-        let ticket = |status: protocol::TicketStatus, sla: TicketSla| {
+        // A ticket in `status` with its clocks due at these minutes from now.
+        let ticket = |status: protocol::TicketStatus, first: i64, next: i64, resolution: i64| {
+            let due = |m: i64| (m != 0).then(|| now + chrono::Duration::minutes(m));
             let mut channel = fixture.clone();
             channel.id = ChannelId::from(uuid::Uuid::new_v4());
             if let Some(ticket) = channel.ticket.as_mut() {
                 ticket.status = status;
-                ticket.sla = Some(sla);
+                ticket.sla = Some(TicketSla {
+                    first_response_due_at: due(first),
+                    next_response_due_at: due(next),
+                    resolution_due_at: due(resolution),
+                    ..TicketSla::default()
+                });
             }
             channel
         };
         use protocol::TicketStatus::{InProgress, Open, PendingUser};
         // First response breached, resolution due in 10 min: it warns for the resolution.
-        let resolution_soon = ticket(
-            Open,
-            TicketSla {
-                first_response_due_at: minutes(-30),
-                resolution_due_at: minutes(10),
-                ..TicketSla::default()
-            },
-        );
-        let next_soon = ticket(
-            InProgress,
-            TicketSla {
-                next_response_due_at: minutes(14),
-                ..TicketSla::default()
-            },
-        );
-        let breached_only = ticket(
-            Open,
-            TicketSla {
-                first_response_due_at: minutes(-5),
-                ..TicketSla::default()
-            },
-        );
-        let later = ticket(
-            Open,
-            TicketSla {
-                first_response_due_at: minutes(20),
-                ..TicketSla::default()
-            },
-        );
-        let paused = ticket(
-            PendingUser,
-            TicketSla {
-                first_response_due_at: minutes(5),
-                ..TicketSla::default()
-            },
-        );
+        let resolution_soon = ticket(Open, -30, 0, 10);
+        let next_soon = ticket(InProgress, 0, 14, 0);
+        let breached_only = ticket(Open, -5, 0, 0);
+        let later = ticket(Open, 20, 0, 0);
+        let paused = ticket(PendingUser, 5, 0, 0);
         upsert(
             &conn,
             &[
