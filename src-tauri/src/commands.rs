@@ -17,6 +17,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use crate::connection::ConnectionTracker;
 use crate::console::{self, Console};
 use crate::error::{Answer, CommandError};
+use crate::startup;
 
 /// The most messages one history page holds.
 const PAGE_LIMIT: u32 = 200;
@@ -32,10 +33,24 @@ pub fn app_info() -> AppInfo {
 
 /// Logs that the queue is on screen for the first time, with the time since the process
 /// started: the console's cold-start milestone (measured by `cargo xtask bench console`).
+/// With it go the phases, each in milliseconds since the process started: `setup` (Tauri
+/// ran the app's setup), `page` (the window's page began loading) and `ui`, the page's own
+/// milestones as `name:ms` (`marks` count from the page's start; `page` is added).
 #[tauri::command]
-pub fn queue_shown(rows: usize) {
-    let since_start = crate::started().elapsed();
-    tracing::info!(rows, ms = since_start.as_millis() as u64, "queue shown");
+pub fn queue_shown(rows: usize, marks: Vec<(String, f64)>) {
+    let page = startup::page_ms().unwrap_or(0);
+    let ui: Vec<String> = marks
+        .iter()
+        .map(|(name, at)| format!("{name}:{:.0}", page as f64 + at))
+        .collect();
+    tracing::info!(
+        rows,
+        ms = startup::elapsed_ms(),
+        setup = startup::setup_ms().unwrap_or(0),
+        page,
+        ui = ui.join(" "),
+        "queue shown"
+    );
 }
 
 /// Pushes the connection state to every window as a `connection-state` event.

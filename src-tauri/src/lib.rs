@@ -12,6 +12,7 @@
 //! - `connection`: the connection line's state.
 //! - `settings`: the settings file.
 //! - `sla_watch`: warnings before SLA breaches, once each, online or off.
+//! - `startup`: when the start reached each phase (for the `queue shown` milestone).
 //! - `tray`: the tray icon with the unread count.
 //! - `window_place`: the window's size and place, saved as they change.
 
@@ -22,13 +23,16 @@ mod error;
 mod forward;
 mod settings;
 mod sla_watch;
+mod startup;
 mod tray;
 mod window_place;
 
+use tauri::webview::PageLoadEvent;
 use tauri::{Builder, Manager, Runtime, WindowEvent};
 
 pub use connection::ConnectionTracker;
 pub use console::{instance_id, Console};
+pub use startup::started;
 
 /// Why the app could not run.
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +43,6 @@ pub enum AppError {
     /// The profile could not be opened.
     #[error(transparent)]
     Open(#[from] console::OpenError),
-}
-
-/// When the process started (first asked for by `main`).
-pub fn started() -> std::time::Instant {
-    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    *STARTED.get_or_init(std::time::Instant::now)
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: `info`).
@@ -82,7 +80,13 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
         .manage(window_place::Changes::default())
         .manage(ConnectionTracker::new())
         .manage(console)
+        .on_page_load(|_window, load| {
+            if load.event() == PageLoadEvent::Started {
+                startup::page_reached();
+            }
+        })
         .setup(|app| {
+            startup::setup_reached();
             let handle = app.handle().clone();
             tray::create(&handle);
             tauri::async_runtime::spawn(sla_watch::run(handle.clone()));

@@ -22,12 +22,15 @@ pub fn app() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                crate::startup::mark("rendered");
                 match ipc::app_info().await {
                     Ok(info) => state.dispatch(Action::AppInfoLoaded(info)),
                     Err(error) => state.dispatch(Action::Failed(error)),
                 }
+                crate::startup::mark("app_info");
                 match ipc::start().await {
                     Ok(startup) => {
+                        crate::startup::mark("started");
                         let signed_in = startup.signed_in.is_some();
                         state.dispatch(Action::Started {
                             signed_in: startup.signed_in,

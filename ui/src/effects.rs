@@ -53,7 +53,10 @@ pub fn ask_queue(state: &AppContext, asker: &Rc<RefCell<QueueAsker>>, request: Q
     wasm_bindgen_futures::spawn_local(async move {
         let mut request = request;
         loop {
-            match ipc::queue_page(&request).await {
+            crate::startup::mark("queue_asked");
+            let answer = ipc::queue_page(&request).await;
+            crate::startup::mark("queue_answered");
+            match answer {
                 Ok(page) => state.dispatch(Action::QueueAnswered(request.view, page)),
                 Err(error) => state.dispatch(Action::Failed(error)),
             }
@@ -72,6 +75,7 @@ pub fn ask_queue(state: &AppContext, asker: &Rc<RefCell<QueueAsker>>, request: Q
 /// Reads the outbox.
 pub async fn load_outbox(state: AppContext) -> Result<(), CodedError> {
     let items = ipc::outbox().await?;
+    crate::startup::mark("outbox");
     state.dispatch(Action::OutboxLoaded(items));
     Ok(())
 }

@@ -133,11 +133,13 @@ pub async fn retry_connection() -> Result<(), CodedError> {
 #[derive(Debug, Serialize)]
 struct QueueShownArgs {
     rows: usize,
+    marks: Vec<(String, f64)>,
 }
 
-/// Tells the shell the queue is on screen for the first time, with `rows` rows.
-pub async fn queue_shown(rows: usize) -> Result<(), CodedError> {
-    invoke(name::QUEUE_SHOWN, &QueueShownArgs { rows }).await
+/// Tells the shell the queue is on screen for the first time, with `rows` rows, and the
+/// page's start-up milestones (ms since the page began loading).
+pub async fn queue_shown(rows: usize, marks: Vec<(String, f64)>) -> Result<(), CodedError> {
+    invoke(name::QUEUE_SHOWN, &QueueShownArgs { rows, marks }).await
 }
 
 /// What the console starts with.

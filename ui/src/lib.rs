@@ -12,9 +12,11 @@ pub mod hooks;
 pub mod ipc;
 pub mod logic;
 pub mod pages;
+pub mod startup;
 pub mod state;
 
 /// Mounts the app into the document's body.
 pub fn run() {
+    startup::mark("wasm");
     yew::Renderer::<app::App>::new().render();
 }

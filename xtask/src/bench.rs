@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use crate::prerequisites::{self, Purpose};
 use crate::services;
 use crate::shell::{self, step};
-use crate::{ui, workspace_root};
+use crate::{empty_app, ui, workspace_root};
 
 /// One benchmark.
 #[derive(Debug)]
@@ -58,7 +58,7 @@ const BENCHES: &[Bench] = &[
         name: "console",
         package: "switchboard",
         dir: "src-tauri",
-        what: "the desktop console's start to queue shown and its memory (PSS), demo data and 10k tickets",
+        what: "the desktop console's start to queue shown and its memory (PSS) beside an empty app: demo data, 10k and 100k tickets",
     },
 ];
 
@@ -116,7 +116,8 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// The desktop console's benchmark: the app as shipped (release, `custom-protocol`, the UI
-/// built into it), the release server beside it, run under Xvfb and a private D-Bus session.
+/// built into it) and the empty app as its floor, the release server beside it, run under
+/// Xvfb and a private D-Bus session.
 fn console(args: &[String]) -> Result<()> {
     const CARGO_ARGS: &[&str] = &[
         "bench",
@@ -128,6 +129,7 @@ fn console(args: &[String]) -> Result<()> {
         "console",
     ];
     ui::build()?;
+    let empty_app = empty_app::build()?;
     step(
         "building the release app and server (about 15 min cold)",
         || {
@@ -152,6 +154,8 @@ fn console(args: &[String]) -> Result<()> {
                     .args(["dbus-run-session", "--", "cargo"])
                     .args(CARGO_ARGS)
                     .arg("--")
+                    .arg("--empty-app")
+                    .arg(&empty_app)
                     .args(args)
                     .env("NO_AT_BRIDGE", "1"),
             )

@@ -16,6 +16,7 @@
 
 mod bench;
 mod demo;
+mod empty_app;
 mod layout;
 mod package;
 mod prerequisites;

@@ -6,6 +6,7 @@
 //! - [`process`]: stopping a child with SIGTERM, then SIGKILL;
 //! - [`procfs`]: processes as `/proc` tells them;
 //! - [`stats`]: percentiles of timings;
+//! - [`tauri_driver`]: WebDriver for the desktop app (tauri-driver on free ports);
 //! - [`report`]: the machine a benchmark ran on, and its results file.
 
 pub mod database;
@@ -16,6 +17,7 @@ pub mod procfs;
 pub mod report;
 pub mod spawned;
 pub mod stats;
+pub mod tauri_driver;
 
 pub use database::{Database, DbKind};
 #[cfg(feature = "in-process")]

@@ -1,5 +1,6 @@
-//! The app under measure: the release `switchboard` started on a profile, its stderr read
-//! for the `queue shown` line, then stopped with every descendant checked gone.
+//! The app under measure: the release `switchboard` started on a profile (or the empty app),
+//! its stderr read for its milestone line (`queue shown`, or `first render`), then stopped
+//! with every descendant checked gone.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -15,27 +16,69 @@ use crate::process::{alive, process_tree, program_name, stop_child, STOP_TIMEOUT
 use crate::PROFILE;
 
 /// The app as cargo built it for this bench (the bench profile: release).
-const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
+pub const APP_BINARY: &str = env!("CARGO_BIN_EXE_switchboard");
 /// How long the app may take to show its queue.
 const QUEUE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// What is started and measured.
+#[derive(Debug, Clone, Copy)]
+pub enum Program<'a> {
+    /// The console on the profile under `home`.
+    Console { home: &'a Path },
+    /// The empty app (`src-tauri/benches/empty-app`), the floor.
+    EmptyApp { binary: &'a Path },
+}
+
+impl Program<'_> {
+    /// The line it logs once its first screen is shown.
+    fn milestone(&self) -> &'static str {
+        match self {
+            Program::Console { .. } => "queue shown",
+            Program::EmptyApp { .. } => "first render",
+        }
+    }
+}
+
+/// The milestone line of a start.
+#[derive(Debug)]
+pub struct Shown {
+    /// When the bench read it.
+    pub at: Instant,
+    /// Its `rows=` (0 without).
+    pub rows: usize,
+    /// Its `ms=`: milliseconds since the app's `main`.
+    pub ms: f64,
+    /// The phases of the start (name, milliseconds since the app's `main`), in order.
+    pub phases: Vec<(String, f64)>,
+}
 
 /// A running app; stopped (and its children checked) when dropped if not before.
 #[derive(Debug)]
 pub struct App {
     child: Child,
     lines: mpsc::Receiver<(Instant, String)>,
+    /// The line [`App::wait_shown`] waits for.
+    milestone: &'static str,
     /// The stderr seen so far, for errors.
     seen: Vec<String>,
     stopped: bool,
 }
 
 impl App {
-    pub fn spawn(home: &Path, xdg: &Path) -> Result<(Self, Instant)> {
-        let mut command = Command::new(APP_BINARY);
+    pub fn spawn(program: Program<'_>, xdg: &Path) -> Result<(Self, Instant)> {
+        let mut command = match program {
+            Program::Console { home } => {
+                let mut command = Command::new(APP_BINARY);
+                command
+                    .env("SWITCHBOARD_HOME", home)
+                    .env("SWITCHBOARD_PROFILE", PROFILE)
+                    .env("SWITCHBOARD_KEYRING", "off");
+                command
+            }
+            Program::EmptyApp { binary } => Command::new(binary),
+        };
+        let name = command.get_program().to_string_lossy().into_owned();
         command
-            .env("SWITCHBOARD_HOME", home)
-            .env("SWITCHBOARD_PROFILE", PROFILE)
-            .env("SWITCHBOARD_KEYRING", "off")
             .env("NO_AT_BRIDGE", "1")
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
@@ -49,7 +92,7 @@ impl App {
         let started = Instant::now();
         let mut child = command
             .spawn()
-            .with_context(|| format!("cannot start {APP_BINARY}"))?;
+            .with_context(|| format!("cannot start {name}"))?;
         let stderr = child.stderr.take().context("the app's stderr")?;
         let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -72,6 +115,7 @@ impl App {
             Self {
                 child,
                 lines,
+                milestone: program.milestone(),
                 seen: Vec::new(),
                 stopped: false,
             },
@@ -89,14 +133,15 @@ impl App {
         self.seen[from..].join("\n")
     }
 
-    /// Waits for the `queue shown` line: when it was read, its `rows=` and `ms=`.
-    pub fn wait_queue_shown(&mut self) -> Result<(Instant, usize, f64)> {
+    /// Waits for the milestone line, and reads it.
+    pub fn wait_shown(&mut self) -> Result<Shown> {
+        let milestone = self.milestone;
         let deadline = Instant::now() + QUEUE_TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             ensure!(
                 !left.is_zero(),
-                "the app did not log `queue shown` within {QUEUE_TIMEOUT:?}; its stderr \
+                "the app did not log `{milestone}` within {QUEUE_TIMEOUT:?}; its stderr \
                  ended with:\n{}",
                 self.tail()
             );
@@ -105,26 +150,35 @@ impl App {
                 .recv_timeout(left.min(Duration::from_millis(200)))
             {
                 Ok((at, line)) => {
-                    let shown = line.contains("queue shown");
+                    let shown = line.contains(milestone);
                     self.seen.push(line);
                     if shown {
                         let line = self.seen.last().map(String::as_str).unwrap_or_default();
-                        let rows = field(line, "rows")?;
+                        let rows = if line.contains("rows=") {
+                            field(line, "rows")?
+                        } else {
+                            0
+                        };
                         let ms = field(line, "ms")?;
-                        return Ok((at, rows, ms as f64));
+                        return Ok(Shown {
+                            at,
+                            rows,
+                            ms: ms as f64,
+                            phases: phases(line),
+                        });
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     bail!(
-                        "the app's stderr closed before `queue shown`; it ended with:\n{}",
+                        "the app's stderr closed before `{milestone}`; it ended with:\n{}",
                         self.tail()
                     )
                 }
             }
             if let Some(status) = self.child.try_wait()? {
                 bail!(
-                    "the app exited ({status}) before `queue shown`; its stderr ended \
+                    "the app exited ({status}) before `{milestone}`; its stderr ended \
                      with:\n{}",
                     self.tail()
                 );
@@ -203,6 +257,31 @@ fn strip_ansi(text: &str) -> String {
         }
     }
     out.trim_end().to_owned()
+}
+
+/// The phases a milestone line gives, in milliseconds since the app's `main`: `setup=`
+/// (Tauri ran the app's setup), `page=` (the page began loading) and the page's own,
+/// `ui="name:ms …"`, in that order; those it lacks are left out.
+fn phases(line: &str) -> Vec<(String, f64)> {
+    let mut phases = Vec::new();
+    for name in ["setup", "page"] {
+        if let Ok(ms) = field(line, name) {
+            phases.push((name.to_owned(), ms as f64));
+        }
+    }
+    let ui = line
+        .split_once("ui=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(marks, _)| marks)
+        .unwrap_or_default();
+    for mark in ui.split_whitespace() {
+        if let Some((name, ms)) = mark.split_once(':') {
+            if let Ok(ms) = ms.parse() {
+                phases.push((name.to_owned(), ms));
+            }
+        }
+    }
+    phases
 }
 
 /// The number after `name=` in a tracing line.

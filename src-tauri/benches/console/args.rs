@@ -1,4 +1,5 @@
-//! The bench's command line (clap): how many runs, how many tickets, where the results go.
+//! The bench's command line (clap): how many runs, how many tickets, the empty app, where the
+//! results go.
 
 use std::path::PathBuf;
 
@@ -22,6 +23,17 @@ pub struct Options {
     /// Tickets in all for the third scenario (more are created up to it); 0 leaves it out.
     #[arg(long, default_value_t = 100_000)]
     pub large: usize,
+    /// Tickets opened, and live messages sent, on the largest scenario's profile.
+    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
+    pub samples: usize,
+    /// The empty app's binary (`src-tauri/benches/empty-app`, built by `cargo xtask bench
+    /// console`): the floor every scenario is compared with.
+    #[arg(long, value_name = "FILE")]
+    pub empty_app: PathBuf,
+    /// Keep the bench's folder (the profiles, the platform's database and log) and print
+    /// where it is, to look into a start by hand.
+    #[arg(long)]
+    pub keep: bool,
     /// The results file.
     #[arg(long, value_name = "FILE", default_value_os_t = default_out())]
     pub out: PathBuf,
@@ -56,17 +68,17 @@ fn at_least_one(value: &str) -> Result<usize, String> {
     }
 }
 
-/// `args` without `--bench` and without `--out` and its file.
+/// `args` without `--bench`, `--empty-app` and `--out` (with their files).
 fn shown(args: &[String]) -> Vec<String> {
     let mut shown = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--bench" => {}
-            "--out" => {
+            "--out" | "--empty-app" => {
                 args.next();
             }
-            other if other.starts_with("--out=") => {}
+            other if other.starts_with("--out=") || other.starts_with("--empty-app=") => {}
             _ => shown.push(arg.clone()),
         }
     }

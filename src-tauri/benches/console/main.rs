@@ -8,8 +8,13 @@
 //! loaded queue; its `ms=` counts from the app's `main`), then sums PSS from
 //! `/proc/PID/smaps_rollup` over the app and all its descendants (WebKit's web and network
 //! processes), then stops it (SIGTERM; SIGKILL after a deadline) and checks that none of
-//! them is left. Three scenarios: the demo data, 10,000 more tickets created through the
-//! REST API and synced into a fresh profile, and again up to 100,000.
+//! them is left. The floor first: the empty app (`src-tauri/benches/empty-app`, a minimal
+//! Tauri 2 + Yew app of one page, built with the same profile and Tauri features), timed
+//! to its `first render` line the same way. Then three scenarios: the demo data, 10,000
+//! more tickets created through the REST API and synced into a fresh profile, and again up
+//! to 100,000; each is reported as a ratio to the empty app. Last, on the largest profile,
+//! the app once more under tauri-driver: tickets opened from the queue (click → conversation
+//! shown) and live messages posted through the API (post → in the ticket's queue row).
 //!
 //! Run with `cargo xtask bench console`, which builds the UI and the release server and runs
 //! this under Xvfb and a private D-Bus session (or, with those in place, `cargo bench -p
@@ -20,26 +25,30 @@
 //! - `server`: the platform server (testkit's, as a child process);
 //! - `seed`: the tickets and the filled profiles;
 //! - `app`: the app under measure;
+//! - `interact`: opening tickets and live messages at scale, over WebDriver;
 //! - `process`: stopping processes, and their PSS;
 //! - `scenario`: the measured starts of one scenario;
 //! - `report`: the results file.
 
 mod app;
 mod args;
+mod interact;
 mod process;
 mod report;
 mod scenario;
 mod seed;
 mod server;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Result};
 use testkit::report::write_results;
 
+use crate::app::Program;
 use crate::args::Options;
 use crate::process::STOP_TIMEOUT;
-use crate::report::{group_thousands, report, Scenario};
+use crate::report::{group_thousands, report, Interactions, Scenario};
 use crate::scenario::scenario;
 use crate::seed::{create_tickets, fill_profile, WRITERS};
 
@@ -48,6 +57,8 @@ const EMAIL: &str = "admin@acme.test";
 const PASSWORD: &str = "switchboard";
 /// The profile name under each scenario's `SWITCHBOARD_HOME`.
 const PROFILE: &str = "bench";
+/// The floor's scenario name.
+const EMPTY_APP: &str = "empty app (Tauri 2 + Yew, one page)";
 
 fn main() -> Result<()> {
     let options = Options::from_command_line();
@@ -69,12 +80,30 @@ fn main() -> Result<()> {
     let mut server = runtime.block_on(server::start(dir.path()))?;
     let mut notes = Vec::new();
 
+    // 0. The floor: the empty app, measured the same way, after one start not counted that
+    // brings up the desktop session's D-Bus services.
+    let floor = Program::EmptyApp {
+        binary: &options.empty_app,
+    };
+    scenario(
+        "warm-up (not counted)",
+        floor,
+        &dir.path().join("warm-up-xdg"),
+        1,
+    )?;
+    let empty = scenario(
+        EMPTY_APP,
+        floor,
+        &dir.path().join("empty-xdg"),
+        options.runs,
+    )?;
+
     // 1. The demo data.
     let demo_home = dir.path().join("demo-home");
     let demo_xdg = dir.path().join("demo-xdg");
     let cached = runtime.block_on(fill_profile(&demo_home, &server.base()))?;
     eprintln!("    the demo profile caches {cached} channels");
-    let demo = scenario("demo data", &demo_home, &demo_xdg, options.runs)?;
+    let demo = scenario("demo data", console(&demo_home), &demo_xdg, options.runs)?;
 
     // 2. 10k more tickets, real ones, through the API.
     let started = Instant::now();
@@ -92,7 +121,7 @@ fn main() -> Result<()> {
         "the second profile caches only {cached_big} channels"
     );
     let big_name = format!("{} cached tickets", group_thousands(options.tickets));
-    let big = scenario(&big_name, &big_home, &big_xdg, options.runs)?;
+    let big = scenario(&big_name, console(&big_home), &big_xdg, options.runs)?;
     shows_all(&big, options.tickets)?;
     notes.push(format!(
         "The demo profile caches {cached} channels. For the second scenario, {} SUPPORT tickets \
@@ -120,7 +149,7 @@ fn main() -> Result<()> {
         let cached_large = runtime.block_on(fill_profile(&large_home, &server.base()))?;
         let syncing = started.elapsed();
         eprintln!("    the third profile caches {cached_large} channels (synced in {syncing:.1?})");
-        large = scenario(&large_name, &large_home, &large_xdg, options.runs)?;
+        large = scenario(&large_name, console(&large_home), &large_xdg, options.runs)?;
         shows_all(&large, options.large)?;
         notes.push(format!(
             "For the third scenario, {} more tickets were created the same way (in {:.0} s) \
@@ -130,14 +159,35 @@ fn main() -> Result<()> {
             syncing.as_secs_f64()
         ));
     }
-    let lingered: Vec<&String> = demo
+    // 4. Opening tickets and live messages on the largest profile.
+    let (busiest_name, busiest_home, busiest_xdg) = if large.is_empty() {
+        (&big_name, big_home.clone(), big_xdg.clone())
+    } else {
+        (
+            &large_name,
+            dir.path().join("large-home"),
+            dir.path().join("large-xdg"),
+        )
+    };
+    let timings = runtime.block_on(interact::measure(
+        &busiest_home,
+        &busiest_xdg,
+        &driver_logs()?,
+        &server.base(),
+        options.samples,
+    ))?;
+    eprintln!("    interactions at {busiest_name}: {timings:?}");
+
+    let lingered: Vec<&String> = empty
         .iter()
+        .chain(&demo)
         .chain(&big)
         .chain(&large)
         .flat_map(|r| r.lingered.iter())
         .collect();
-    let killed = demo
+    let killed = empty
         .iter()
+        .chain(&demo)
         .chain(&big)
         .chain(&large)
         .filter(|r| r.killed)
@@ -158,14 +208,18 @@ fn main() -> Result<()> {
          session (xdg-desktop-portal with its gtk backend, the document portal and permission \
          store, and the AT-SPI bus and registry, which the app and its web process ask for \
          despite `NO_AT_BRIDGE=1`): they are no descendants of the app and belong to the \
-         desktop session. Each scenario's first run starts with a fresh WebKit data \
-         directory and colder caches (the very first also waits for those services), hence \
-         the maxima."
+         desktop session, and one start of the empty app before the measured ones brings \
+         them up. Each scenario's first run starts with a fresh WebKit data directory and \
+         colder caches, hence the maxima."
             .to_owned(),
     );
     server.terminate(STOP_TIMEOUT);
 
     let mut scenarios = vec![
+        Scenario {
+            name: EMPTY_APP,
+            runs: &empty,
+        },
         Scenario {
             name: "demo data",
             runs: &demo,
@@ -181,8 +235,28 @@ fn main() -> Result<()> {
             runs: &large,
         });
     }
-    let text = report(&options, &scenarios, &notes)?;
-    write_results(&options.out, &text)
+    let interactions = Interactions {
+        scenario: busiest_name,
+        timings: &timings,
+    };
+    let text = report(&options, &scenarios, Some(interactions), &notes)?;
+    write_results(&options.out, &text)?;
+    if options.keep {
+        eprintln!("    kept the bench's folder: {}", dir.keep().display());
+    }
+    Ok(())
+}
+
+/// Where tauri-driver's log goes (kept after the run, for a failed interaction).
+fn driver_logs() -> Result<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-bench");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The console on the profile under `home`.
+fn console(home: &Path) -> Program<'_> {
+    Program::Console { home }
 }
 
 /// Checks that every run's queue counted at least `tickets` rows (the queue shows a window,

@@ -6,6 +6,8 @@ use std::process::Child;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
 use testkit::process::terminate;
 
 pub use testkit::procfs::{alive, process_tree};
@@ -63,4 +65,22 @@ pub fn tree_pss(pid: i32) -> Result<BTreeMap<String, u64>> {
         }
     }
     Ok(by_name)
+}
+
+/// Ends the process `pid` (started at `start`: pids are reused) with SIGTERM and waits for
+/// it to go; SIGKILL after [`STOP_TIMEOUT`].
+pub fn stop_pid(pid: i32, start: u64) -> Result<()> {
+    let target = Pid::from_raw(pid);
+    if kill(target, Signal::SIGTERM).is_err() {
+        return Ok(());
+    }
+    let deadline = std::time::Instant::now() + STOP_TIMEOUT;
+    while alive(pid, start) {
+        if std::time::Instant::now() > deadline {
+            kill(target, Signal::SIGKILL).context("cannot kill the app")?;
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok(())
 }

@@ -5,18 +5,20 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::app::App;
+use crate::app::{App, Program};
 use crate::process::tree_pss;
 use crate::report::mib;
 
 /// One measured start.
 #[derive(Debug)]
 pub struct Run {
-    /// Spawn → the `queue shown` line read from its stderr.
+    /// Spawn → the milestone line (`queue shown`, `first render`) read from its stderr.
     pub wall_ms: f64,
-    /// The app's own figure: its `main` → the queue shown.
+    /// The app's own figure: its `main` → the milestone.
     pub app_ms: f64,
     pub rows: usize,
+    /// The phases of the start (name, milliseconds since the app's `main`), in order.
+    pub phases: Vec<(String, f64)>,
     /// KiB by program name.
     pub pss: BTreeMap<String, u64>,
     /// Descendants still there [`STOP_TIMEOUT`](crate::process::STOP_TIMEOUT) after the app ended (then killed).
@@ -25,31 +27,32 @@ pub struct Run {
     pub killed: bool,
 }
 
-/// Starts the app on `home`'s profile, measures, and stops it.
-fn measure(home: &Path, xdg: &Path) -> Result<Run> {
-    let (mut app, started) = App::spawn(home, xdg)?;
-    let (at, rows, app_ms) = app.wait_queue_shown()?;
-    let wall_ms = at.duration_since(started).as_secs_f64() * 1000.0;
+/// Starts `program`, measures, and stops it.
+fn measure(program: Program<'_>, xdg: &Path) -> Result<Run> {
+    let (mut app, started) = App::spawn(program, xdg)?;
+    let shown = app.wait_shown()?;
+    let wall_ms = shown.at.duration_since(started).as_secs_f64() * 1000.0;
     let pss = tree_pss(app.pid()?)?;
     let (killed, lingered) = app.stop()?;
     Ok(Run {
         wall_ms,
-        app_ms,
-        rows,
+        app_ms: shown.ms,
+        rows: shown.rows,
+        phases: shown.phases,
         pss,
         lingered,
         killed,
     })
 }
 
-/// `runs` measured starts on `home`'s profile.
-pub fn scenario(name: &str, home: &Path, xdg: &Path, runs: usize) -> Result<Vec<Run>> {
+/// `runs` measured starts of `program`.
+pub fn scenario(name: &str, program: Program<'_>, xdg: &Path, runs: usize) -> Result<Vec<Run>> {
     let mut measured = Vec::new();
     for n in 1..=runs {
-        let run = measure(home, xdg).with_context(|| format!("{name}, run {n}"))?;
+        let run = measure(program, xdg).with_context(|| format!("{name}, run {n}"))?;
         let total: u64 = run.pss.values().sum();
         eprintln!(
-            "    {name}, run {n}: queue shown after {:.0} ms (app: {:.0} ms), {} rows, PSS {:.1} MiB {:?}{}{}",
+            "    {name}, run {n}: shown after {:.0} ms (app: {:.0} ms), {} rows, PSS {:.1} MiB {:?}{}{}",
             run.wall_ms,
             run.app_ms,
             run.rows,

@@ -15,7 +15,7 @@ use crate::{EMAIL, PASSWORD, PROFILE};
 pub const WRITERS: usize = 8;
 
 /// Signs in over REST and returns the access token.
-async fn rest_login(http: &reqwest::Client, base: &str) -> Result<String> {
+pub async fn rest_login(http: &reqwest::Client, base: &str) -> Result<String> {
     let request = LoginRequest {
         email: EMAIL.to_owned(),
         password: Secret::new(PASSWORD),

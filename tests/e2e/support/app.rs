@@ -11,8 +11,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use super::driver::TauriDriver;
 use super::output_dir;
+use testkit::tauri_driver::TauriDriver;
 
 /// How long the UI may take to show something the test waits for.
 const UI_TIMEOUT: Duration = Duration::from_secs(30);

@@ -2,7 +2,6 @@
 
 mod app;
 pub mod console;
-mod driver;
 mod notifications;
 mod output;
 mod platform;

@@ -90,8 +90,10 @@ pub fn console_page() -> Html {
         use_effect_with(loaded, move |loaded| {
             if *loaded && !*reported.borrow() {
                 *reported.borrow_mut() = true;
+                crate::startup::mark("queue_rendered");
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(error) = crate::ipc::queue_shown(rows).await {
+                    let marks = crate::startup::take();
+                    if let Err(error) = crate::ipc::queue_shown(rows, marks).await {
                         web_sys::console::warn_1(&error.message.into());
                     }
                 });

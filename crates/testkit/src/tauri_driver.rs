@@ -1,4 +1,5 @@
-//! A tauri-driver process on free ports, stopped gently when dropped.
+//! A tauri-driver process on free ports (WebDriver for the desktop app, used by the
+//! end-to-end tests and the console bench), stopped gently when dropped.
 //!
 //! tauri-driver is stopped with SIGTERM, never SIGKILL: killed hard, its WebKitWebDriver
 //! child is orphaned, keeps its port and the test's pipes, and the run hangs.
@@ -9,9 +10,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::free_port;
+use crate::process::terminate;
 use anyhow::{bail, Context, Result};
-use testkit::free_port;
-use testkit::process::terminate;
 
 /// How long tauri-driver may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,8 +33,8 @@ impl TauriDriver {
     pub fn start(log_dir: &Path, env: &[(String, String)]) -> Result<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!(
-                "no DISPLAY: the end-to-end tests need a display; run them with `cargo xtask test`, \
-                 which starts Xvfb and a D-Bus session"
+                "no DISPLAY: the desktop app needs a display; run this through `cargo xtask` \
+                 (test, or bench console), which starts Xvfb and a D-Bus session"
             );
         }
         let port = free_port()?;

@@ -1,0 +1,69 @@
+//! Building the console bench's floor, the empty app (`src-tauri/benches/empty-app`, a
+//! workspace of its own): its page (Yew → wasm32, then wasm-bindgen) and its shell (release,
+//! `custom-protocol`), into the shared target directory.
+
+use std::fs;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::shell::{self, command, step};
+
+/// The fixture's folder, from the workspace root.
+const DIR: &str = "src-tauri/benches/empty-app";
+
+/// Builds the empty app and returns its binary.
+pub fn build() -> Result<PathBuf> {
+    let root = crate::workspace_root();
+    let dir = root.join(DIR);
+    let manifest = dir.join("Cargo.toml");
+    // Cargo puts a nested workspace's output under its own folder unless told otherwise;
+    // the shared directory reuses what the console's builds compiled.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    step("building the empty app (the console bench's floor)", || {
+        shell::run(
+            command("cargo")
+                .args(["build", "--release", "--locked", "--manifest-path"])
+                .arg(&manifest)
+                .args([
+                    "--package",
+                    "empty-app-page",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CARGO_TARGET_DIR", &target),
+        )?;
+        let dist = dir.join("page/dist");
+        if dist.exists() {
+            fs::remove_dir_all(&dist)
+                .with_context(|| format!("cannot clear {}", dist.display()))?;
+        }
+        shell::run(
+            command("wasm-bindgen")
+                .args(["--target", "web", "--no-typescript", "--out-name", "page"])
+                .arg("--out-dir")
+                .arg(&dist)
+                .arg(target.join("wasm32-unknown-unknown/release/empty-app-page.wasm")),
+        )?;
+        for file in ["index.html", "main.js"] {
+            let source = dir.join("page/static").join(file);
+            fs::copy(&source, dist.join(file))
+                .with_context(|| format!("cannot copy {}", source.display()))?;
+        }
+        shell::run(
+            command("cargo")
+                .args(["build", "--release", "--locked", "--manifest-path"])
+                .arg(&manifest)
+                .args([
+                    "--package",
+                    "empty-app-shell",
+                    "--features",
+                    "custom-protocol",
+                ])
+                .env("CARGO_TARGET_DIR", &target),
+        )?;
+        Ok(target.join("release/empty-app"))
+    })
+}
