@@ -22,16 +22,15 @@ use crate::startup;
 /// The most messages one history page holds.
 const PAGE_LIMIT: u32 = 200;
 
-/// The app's name and version.
-#[tauri::command]
-pub fn app_info() -> AppInfo {
+/// The app's name and version (told with the start).
+fn app_info() -> AppInfo {
     AppInfo {
         name: "Switchboard".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     }
 }
 
-/// Logs that the queue is on screen for the first time, with the time since the process
+/// Logs that the queue is on screen (rendered and painted) for the first time, with the time since the process
 /// started: the console's cold-start milestone (measured by `cargo xtask bench console`).
 /// With it go the phases, each in milliseconds since the process started: `setup` (Tauri
 /// ran the app's setup), `page` (the window's page began loading) and `ui`, the page's own
@@ -83,8 +82,22 @@ pub async fn console_start(console: State<'_, Console>) -> Answer<Startup> {
     if signed_in.is_some() && console.realtime.lock().map(|r| r.is_none()).unwrap_or(true) {
         console.go_live(&engine);
     }
+    // The queue's first window goes with the answer: the console shows its rows on its first
+    // render instead of asking once more.
+    let queue = match signed_in {
+        Some(_) => match engine.queue_page(QueuePageRequest::first()).await {
+            Ok(page) => Some(page),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the queue's first window at start");
+                None
+            }
+        },
+        None => None,
+    };
     Ok(Startup {
+        app: app_info(),
         signed_in,
+        queue,
         defaults: console::sign_in_defaults(&engine),
         settings: console.settings(),
     })

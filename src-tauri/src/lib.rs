@@ -106,7 +106,6 @@ pub fn builder<R: Runtime>(builder: Builder<R>, console: Console) -> Builder<R> 
             _ => {}
         })
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
             commands::queue_shown,
             commands::check_connection,
             commands::retry_connection,

@@ -22,7 +22,8 @@ async fn the_window_renders_the_ui_answers_a_command_and_shows_a_pushed_event() 
 }
 
 async fn exercise_the_shell(app: &AppSession) -> Result<()> {
-    // The title comes from the `app_info` command: the UI rendered and Rust answered.
+    // The title comes from the shell's answer to `console_start`: the UI rendered and Rust
+    // answered.
     let title = app
         .wait_for("[data-testid=app-title][data-loaded=true]")
         .await?;

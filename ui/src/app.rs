@@ -3,6 +3,7 @@
 
 use protocol::console::Change;
 use protocol::ipc::{name, ConnectionReport};
+use protocol::queue::QueueView;
 use protocol::ChannelId;
 use yew::prelude::*;
 
@@ -23,20 +24,19 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 crate::startup::mark("rendered");
-                match ipc::app_info().await {
-                    Ok(info) => state.dispatch(Action::AppInfoLoaded(info)),
-                    Err(error) => state.dispatch(Action::Failed(error)),
-                }
-                crate::startup::mark("app_info");
                 match ipc::start().await {
                     Ok(startup) => {
                         crate::startup::mark("started");
                         let signed_in = startup.signed_in.is_some();
+                        state.dispatch(Action::AppInfoLoaded(startup.app));
                         state.dispatch(Action::Started {
                             signed_in: startup.signed_in,
                             defaults: startup.defaults,
                             settings: startup.settings,
                         });
+                        if let Some(page) = startup.queue {
+                            state.dispatch(Action::QueueAnswered(QueueView::default(), page));
+                        }
                         if signed_in {
                             if let Err(error) = effects::enter(state.clone()).await {
                                 state.dispatch(Action::Failed(error));

@@ -7,8 +7,7 @@ use protocol::canned::{CannedResponse, CreateCannedResponseRequest, UpdateCanned
 use protocol::console::{Draft, OutboxItem, SearchHit};
 use protocol::error::{CodedError, ErrorCode};
 use protocol::ipc::{
-    name, ActRequest, AppInfo, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome,
-    Startup,
+    name, ActRequest, ChannelPage, ChannelPageRequest, Settings, SignIn, SignInOutcome, Startup,
 };
 use protocol::queue::{QueuePage, QueuePageRequest};
 use protocol::rest::CreateChannelRequest;
@@ -112,11 +111,6 @@ where
         unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
         _handler: handler,
     })
-}
-
-/// The app's name and version.
-pub async fn app_info() -> Result<AppInfo, CodedError> {
-    invoke(name::APP_INFO, &NoArgs {}).await
 }
 
 /// Asks the shell to check the connection; the result arrives as a connection-state event.

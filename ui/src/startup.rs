@@ -39,3 +39,33 @@ fn now() -> Option<f64> {
         None
     }
 }
+
+/// Runs `then` once the frame after now has been painted: the browser lays out and paints
+/// on the next animation frame, and a zero timeout set from it runs after that. Outside a
+/// browser, at once.
+pub fn after_paint(then: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let Some(window) = web_sys::window().filter(|_| cfg!(target_arch = "wasm32")) else {
+        then();
+        return;
+    };
+    let on_frame = Closure::once_into_js(move || {
+        let on_painted = Closure::once_into_js(then);
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_painted.unchecked_ref(),
+                0,
+            );
+        }
+    });
+    // Without animation frames (a hidden window may have none), the timeout alone.
+    if window
+        .request_animation_frame(on_frame.unchecked_ref())
+        .is_err()
+    {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(on_frame.unchecked_ref(), 0);
+    }
+}

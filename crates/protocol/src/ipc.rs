@@ -9,14 +9,13 @@ use serde_with::skip_serializing_none;
 
 pub use crate::action::ChannelAction;
 use crate::model::Seq;
+use crate::queue::QueuePage;
 pub use crate::tenant_choice::TenantChoice;
 use crate::viewer::Viewer;
 use crate::{Channel, ChannelId, Message, Role, Secret, TenantId, UserId};
 
 /// Command and event names, shared so neither side can misspell them.
 pub mod name {
-    /// Command: the app's name and version → [`super::AppInfo`].
-    pub const APP_INFO: &str = "app_info";
     /// Command: check the connection now; the answer comes as a `connection-state` event.
     pub const CHECK_CONNECTION: &str = "check_connection";
     /// Event: the connection state changed → [`super::ConnectionReport`].
@@ -212,13 +211,20 @@ impl Default for Settings {
     }
 }
 
-/// What the console starts with.
+/// What the console starts with: all the first screen needs, in one answer (each command
+/// is a round trip through the webview, and the start waits for every one).
 #[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Startup {
+    /// The app's name and version.
+    pub app: AppInfo,
     /// The recorded session, if the profile is signed in.
     pub signed_in: Option<SignedIn>,
+    /// When signed in, the queue's first window in the default view
+    /// ([`crate::queue::QueuePageRequest::first`]); none when the cache could not be read (the queue asks
+    /// for it again).
+    pub queue: Option<QueuePage>,
     /// What to prefill the sign-in screen with.
     pub defaults: SignInDefaults,
     /// The settings.

@@ -1,5 +1,5 @@
 //! The app under measure: the release `switchboard` started on a profile (or the empty app),
-//! its stderr read for its milestone line (`queue shown`, or `first render`), then stopped
+//! its stderr read for its milestone line (`queue shown`, or `first paint`), then stopped
 //! with every descendant checked gone.
 
 use std::io::{BufRead, BufReader};
@@ -34,7 +34,7 @@ impl Program<'_> {
     fn milestone(&self) -> &'static str {
         match self {
             Program::Console { .. } => "queue shown",
-            Program::EmptyApp { .. } => "first render",
+            Program::EmptyApp { .. } => "first paint",
         }
     }
 }

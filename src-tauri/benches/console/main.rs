@@ -10,7 +10,7 @@
 //! processes), then stops it (SIGTERM; SIGKILL after a deadline) and checks that none of
 //! them is left. The floor first: the empty app (`src-tauri/benches/empty-app`, a minimal
 //! Tauri 2 + Yew app of one page, built with the same profile and Tauri features), timed
-//! to its `first render` line the same way. Then three scenarios: the demo data, 10,000
+//! to its `first paint` line the same way. Then three scenarios: the demo data, 10,000
 //! more tickets created through the REST API and synced into a fresh profile, and again up
 //! to 100,000; each is reported as a ratio to the empty app. Last, on the largest profile,
 //! the app once more under tauri-driver: tickets opened from the queue (click → conversation

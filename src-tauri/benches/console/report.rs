@@ -80,8 +80,10 @@ pub fn report(
          console's versions, its Tauri features and release profile, one window of the same \
          size and CSP showing one heading), started the same number of times the same way; \
          every ratio is to it. **Start → shown** is from spawning the app to its milestone \
-         line on stderr: the console's `queue shown` (logged when the UI first renders the \
-         loaded queue), the empty app's `first render` (logged when its page has rendered); \
+         line on stderr: the console's `queue shown` (logged once the UI has rendered the \
+         loaded queue and the frame after is painted), the empty app's `first paint` (logged \
+         once its page has rendered and the frame after is painted; both pages wait for the \
+         next animation frame and a zero timeout after it); \
          **app's own** is that line's `ms=`, counted from the app's `main`. **PSS** is `Pss:` \
          of `/proc/PID/smaps_rollup` summed over the app and every descendant (WebKit's web \
          and network processes), read right after the milestone. Then SIGTERM; every \
@@ -188,9 +190,10 @@ fn write_phases(out: &mut String, scenarios: &[Scenario<'_>]) -> Result<()> {
         "\nWhere the start goes: when each phase was reached, in ms since the app's `main`, \
          median. `setup`: Tauri ran the app's setup; `page`: the window's page began loading; \
          the rest are the page's own marks (`performance.now()` added to `page`): `wasm` the \
-         UI's code runs, `rendered` its first render, `app_info` and `started` the answers of \
-         the first two commands, `outbox`, `queue_asked` / `queue_answered` the first queue \
-         window, `queue_rendered` that window on screen; **shown** is the milestone itself.\n"
+         UI's code runs, `rendered` its first render, `started` the answer to its first command \
+         (`console_start`: the session, the settings and the queue's first window), `outbox`, \
+         `queue_asked` / `queue_answered` a window asked for apart (when the start's is \
+         not the one in view), `queue_rendered` the queue rendered, `queue_painted` the frame after painted; **shown** is the milestone itself.\n"
     )?;
     write!(out, "| scenario |")?;
     for name in &names {

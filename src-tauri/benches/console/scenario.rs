@@ -12,7 +12,7 @@ use crate::report::mib;
 /// One measured start.
 #[derive(Debug)]
 pub struct Run {
-    /// Spawn → the milestone line (`queue shown`, `first render`) read from its stderr.
+    /// Spawn → the milestone line (`queue shown`, `first paint`) read from its stderr.
     pub wall_ms: f64,
     /// The app's own figure: its `main` → the milestone.
     pub app_ms: f64,

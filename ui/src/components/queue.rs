@@ -516,14 +516,21 @@ pub fn queue_pane(props: &QueuePaneProps) -> Html {
     let (first, last) = visible_rows(scroll_top, height, count);
     let total = state.queue.cached;
     // Ask for the window around the rows in view: again when the view changes, when a
-    // live change may have moved rows, and when a scroll leaves the window.
+    // live change may have moved rows, and when a scroll leaves the window. The first time,
+    // the start's answer may hold that window already (and no change since): no question.
     {
         let state = state.clone();
         let asker = use_mut_ref(QueueAsker::default);
+        let mounted = use_mut_ref(|| false);
         let start = window_start(first);
         use_effect_with(
             (state.view.clone(), state.queue.stale, start),
-            move |(view, _, start)| {
+            move |(view, stale, start)| {
+                let first_ask = !std::mem::replace(&mut *mounted.borrow_mut(), true);
+                let held = state.queue.view.as_ref() == Some(view) && state.queue.offset == *start;
+                if first_ask && held && *stale == 0 {
+                    return;
+                }
                 let request = QueuePageRequest {
                     view: view.clone(),
                     offset: u32::try_from(*start).unwrap_or(u32::MAX),

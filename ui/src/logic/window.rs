@@ -3,7 +3,7 @@
 //! nothing.
 
 /// Rows one window holds.
-pub const WINDOW_ROWS: usize = 100;
+pub const WINDOW_ROWS: usize = protocol::queue::QUEUE_WINDOW_ROWS as usize;
 /// Windows start on multiples of this.
 const STEP: usize = 25;
 

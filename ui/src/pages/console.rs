@@ -82,7 +82,8 @@ pub fn console_page() -> Html {
         Callback::from(move |text: String| dialog.set(Some(Dialog::Search(text))))
     };
 
-    // The first time the loaded queue is on screen, the shell hears of it (a startup milestone).
+    // The first time the loaded queue is on screen (rendered, then painted), the shell hears
+    // of it (the start-up milestone).
     {
         let loaded = state.queue_loaded;
         let rows = state.queue.matching;
@@ -91,11 +92,14 @@ pub fn console_page() -> Html {
             if *loaded && !*reported.borrow() {
                 *reported.borrow_mut() = true;
                 crate::startup::mark("queue_rendered");
-                wasm_bindgen_futures::spawn_local(async move {
-                    let marks = crate::startup::take();
-                    if let Err(error) = crate::ipc::queue_shown(rows, marks).await {
-                        web_sys::console::warn_1(&error.message.into());
-                    }
+                crate::startup::after_paint(move || {
+                    crate::startup::mark("queue_painted");
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let marks = crate::startup::take();
+                        if let Err(error) = crate::ipc::queue_shown(rows, marks).await {
+                            web_sys::console::warn_1(&error.message.into());
+                        }
+                    });
                 });
             }
         });

@@ -6,7 +6,10 @@
 mod row;
 mod view;
 
-pub use row::{QueuePage, QueuePageRequest, QueueRow, RowPreview, PREVIEW_CHARS, QUEUE_PAGE_MAX};
+pub use row::{
+    QueuePage, QueuePageRequest, QueueRow, RowPreview, PREVIEW_CHARS, QUEUE_PAGE_MAX,
+    QUEUE_WINDOW_ROWS,
+};
 pub use view::{
     channel_due, filter_words, haystack, last_activity, number_label, participant_name, priority,
     priority_rank, ticket_number, Assignment, QueueView, Sort, Tab,

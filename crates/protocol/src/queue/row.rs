@@ -12,6 +12,9 @@ pub const PREVIEW_CHARS: usize = 160;
 
 /// The most rows one window holds.
 pub const QUEUE_PAGE_MAX: u32 = 500;
+/// The rows the console's queue asks for at once: those in view and a margin of a screen
+/// or two.
+pub const QUEUE_WINDOW_ROWS: u32 = 100;
 
 /// The last message, as a row previews it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +130,17 @@ pub struct QueuePageRequest {
     pub offset: u32,
     /// How many rows at most (up to [`QUEUE_PAGE_MAX`]).
     pub limit: u32,
+}
+
+impl QueuePageRequest {
+    /// The window a console starts with: the default view's first rows.
+    pub fn first() -> Self {
+        Self {
+            view: QueueView::default(),
+            offset: 0,
+            limit: QUEUE_WINDOW_ROWS,
+        }
+    }
 }
 
 /// A window of the queue.

@@ -1,6 +1,7 @@
 //! The empty app's shell: one window showing the page, and one command the page calls once
-//! it has rendered, which logs `first render ms=` (milliseconds since `main`) on stderr: the
-//! milestone `cargo xtask bench console` times, as it times the console's `queue shown`.
+//! it has rendered and painted, which logs `first paint ms=` (milliseconds since `main`) on
+//! stderr: the milestone `cargo xtask bench console` times, as it times the console's
+//! `queue shown`.
 //! Like the console, it also logs when Tauri ran its setup (`setup=`) and when the page
 //! began loading (`page=`).
 
@@ -17,11 +18,11 @@ fn elapsed_ms() -> u128 {
     STARTED.get_or_init(Instant::now).elapsed().as_millis()
 }
 
-/// Logs the page's first render.
+/// Logs the page's first paint.
 #[tauri::command]
 fn rendered() {
     eprintln!(
-        "first render ms={} setup={} page={}",
+        "first paint ms={} setup={} page={}",
         elapsed_ms(),
         SETUP.get().copied().unwrap_or(0),
         PAGE.get().copied().unwrap_or(0)
