@@ -1,6 +1,7 @@
 //! Warns before SLA breaches: every 20 s the engine's rule (`notify::sla_warning`) reads
 //! the cached tickets due within the warning window against the clock, and each warning is shown once (the cache records
-//! it), online or offline, as a native notification that opens its ticket.
+//! it), online or offline, as a native notification that opens its ticket (many at once
+//! show as one summary that opens the soonest).
 
 use std::time::Duration;
 
@@ -55,20 +56,30 @@ async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
     let due = cache
         .read(move |conn| channels::due_within(conn, now, now + ahead))
         .await?;
+    let mut fresh = Vec::new();
     for warning in sla_warning::warnings(&context, role, &due, now, ahead) {
         let (channel, kind, due) = (warning.channel_id, warning.kind, warning.due_at);
         let first = cache
             .write(move |tx| sla_warnings::mark_shown(tx, channel, kind, due))
             .await?;
         if first {
-            let app = app.clone();
-            let shown = Notifier
-                .show_opening(&warning.notice, move |channel| {
-                    crate::forward::open_channel(&app, channel)
-                })
-                .await;
-            tracing::info!(shown = shown.is_some(), %channel, ?kind, "SLA warning");
+            fresh.push(warning);
         }
+    }
+    // A few show one by one; many at once as one summary.
+    for notice in sla_warning::notices(fresh) {
+        let app = app.clone();
+        let shown = Notifier
+            .show_opening(&notice, move |channel| {
+                crate::forward::open_channel(&app, channel)
+            })
+            .await;
+        tracing::info!(
+            shown = shown.is_some(),
+            channel = %notice.channel_id,
+            tickets = notice.count,
+            "SLA warning"
+        );
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! `custom-protocol`), into the shared target directory.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -23,17 +23,10 @@ pub fn build() -> Result<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     step("building the empty app (the console bench's floor)", || {
-        shell::run(
-            command("cargo")
-                .args(["build", "--release", "--locked", "--manifest-path"])
-                .arg(&manifest)
-                .args([
-                    "--package",
-                    "empty-app-page",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ])
-                .env("CARGO_TARGET_DIR", &target),
+        release_build(
+            &manifest,
+            &target,
+            &["empty-app-page", "--target", "wasm32-unknown-unknown"],
         )?;
         let dist = dir.join("page/dist");
         if dist.exists() {
@@ -52,18 +45,24 @@ pub fn build() -> Result<PathBuf> {
             fs::copy(&source, dist.join(file))
                 .with_context(|| format!("cannot copy {}", source.display()))?;
         }
-        shell::run(
-            command("cargo")
-                .args(["build", "--release", "--locked", "--manifest-path"])
-                .arg(&manifest)
-                .args([
-                    "--package",
-                    "empty-app-shell",
-                    "--features",
-                    "custom-protocol",
-                ])
-                .env("CARGO_TARGET_DIR", &target),
+        release_build(
+            &manifest,
+            &target,
+            &["empty-app-shell", "--features", "custom-protocol"],
         )?;
         Ok(target.join("release/empty-app"))
     })
+}
+
+/// `cargo build --release --locked` of the fixture's package (the first of
+/// `package_and_more`, with the rest after it) into `target`.
+fn release_build(manifest: &Path, target: &Path, package_and_more: &[&str]) -> Result<()> {
+    shell::run(
+        command("cargo")
+            .args(["build", "--release", "--locked", "--manifest-path"])
+            .arg(manifest)
+            .arg("--package")
+            .args(package_and_more)
+            .env("CARGO_TARGET_DIR", target),
+    )
 }

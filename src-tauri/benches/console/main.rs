@@ -72,12 +72,20 @@ fn main() -> Result<()> {
         "no DISPLAY: run this with `cargo xtask bench console`, which starts Xvfb and a D-Bus \
          session"
     );
-    let dir = tempfile::tempdir()?;
+    let folder = tempfile::tempdir()?;
+    // Kept, when asked, whatever the outcome: a failed run is the one worth looking into.
+    let (dir, _removed_at_exit) = if options.keep {
+        let kept = folder.keep();
+        eprintln!("    the bench's folder (kept): {}", kept.display());
+        (kept, None)
+    } else {
+        (folder.path().to_owned(), Some(folder))
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
-    let mut server = runtime.block_on(server::start(dir.path()))?;
+    let mut server = runtime.block_on(server::start(dir.as_path()))?;
     let mut notes = Vec::new();
 
     // 0. The floor: the empty app, measured the same way, after one start not counted that
@@ -88,19 +96,19 @@ fn main() -> Result<()> {
     scenario(
         "warm-up (not counted)",
         floor,
-        &dir.path().join("warm-up-xdg"),
+        &dir.as_path().join("warm-up-xdg"),
         1,
     )?;
     let empty = scenario(
         EMPTY_APP,
         floor,
-        &dir.path().join("empty-xdg"),
+        &dir.as_path().join("empty-xdg"),
         options.runs,
     )?;
 
     // 1. The demo data.
-    let demo_home = dir.path().join("demo-home");
-    let demo_xdg = dir.path().join("demo-xdg");
+    let demo_home = dir.as_path().join("demo-home");
+    let demo_xdg = dir.as_path().join("demo-xdg");
     let cached = runtime.block_on(fill_profile(&demo_home, &server.base()))?;
     eprintln!("    the demo profile caches {cached} channels");
     let demo = scenario("demo data", console(&demo_home), &demo_xdg, options.runs)?;
@@ -110,8 +118,8 @@ fn main() -> Result<()> {
     runtime.block_on(create_tickets(&http, &server.base(), options.tickets))?;
     let seeding = started.elapsed();
     eprintln!("    created {} tickets in {seeding:.1?}", options.tickets);
-    let big_home = dir.path().join("big-home");
-    let big_xdg = dir.path().join("big-xdg");
+    let big_home = dir.as_path().join("big-home");
+    let big_xdg = dir.as_path().join("big-xdg");
     let started = Instant::now();
     let cached_big = runtime.block_on(fill_profile(&big_home, &server.base()))?;
     let syncing = started.elapsed();
@@ -143,8 +151,8 @@ fn main() -> Result<()> {
         runtime.block_on(create_tickets(&http, &server.base(), more))?;
         let seeding = started.elapsed();
         eprintln!("    created {more} more tickets in {seeding:.1?}");
-        let large_home = dir.path().join("large-home");
-        let large_xdg = dir.path().join("large-xdg");
+        let large_home = dir.as_path().join("large-home");
+        let large_xdg = dir.as_path().join("large-xdg");
         let started = Instant::now();
         let cached_large = runtime.block_on(fill_profile(&large_home, &server.base()))?;
         let syncing = started.elapsed();
@@ -165,8 +173,8 @@ fn main() -> Result<()> {
     } else {
         (
             &large_name,
-            dir.path().join("large-home"),
-            dir.path().join("large-xdg"),
+            dir.as_path().join("large-home"),
+            dir.as_path().join("large-xdg"),
         )
     };
     let timings = runtime.block_on(interact::measure(
@@ -240,11 +248,7 @@ fn main() -> Result<()> {
         timings: &timings,
     };
     let text = report(&options, &scenarios, Some(interactions), &notes)?;
-    write_results(&options.out, &text)?;
-    if options.keep {
-        eprintln!("    kept the bench's folder: {}", dir.keep().display());
-    }
-    Ok(())
+    write_results(&options.out, &text)
 }
 
 /// Where tauri-driver's log goes (kept after the run, for a failed interaction).

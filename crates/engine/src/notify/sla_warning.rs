@@ -87,3 +87,33 @@ pub fn warnings(
     }
     found
 }
+
+/// At most this many new warnings of one check show one by one; more show as one summary.
+pub const SEPARATE_MAX: usize = 3;
+/// Tickets the summary names, soonest first.
+const SUMMARY_NAMES: usize = 3;
+
+/// The notices for the warnings a check found new: each its own while they are few
+/// ([`SEPARATE_MAX`] or fewer), else one summary that names the soonest, counts the rest and
+/// opens the soonest ticket. A console with thousands of tickets due at once (a start after
+/// a busy hour) so shows one notification, not thousands.
+pub fn notices(mut fresh: Vec<Warning>) -> Vec<Notice> {
+    if fresh.len() <= SEPARATE_MAX {
+        return fresh.into_iter().map(|warning| warning.notice).collect();
+    }
+    fresh.sort_by_key(|warning| warning.due_at);
+    let count = fresh.len();
+    let mut lines: Vec<String> = fresh
+        .iter()
+        .take(SUMMARY_NAMES)
+        .map(|warning| format!("{}: {}", warning.notice.title, warning.notice.body))
+        .collect();
+    lines.push(format!("and {} more", count - SUMMARY_NAMES));
+    vec![Notice {
+        channel_id: fresh[0].channel_id,
+        title: format!("{count} SLA deadlines coming up"),
+        body: lines.join("\n"),
+        urgent: fresh.iter().any(|warning| warning.notice.urgent),
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+    }]
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{TimeDelta, Utc};
 use engine::cache::{sla_warnings, Cache};
-use engine::notify::sla_warning::warnings;
+use engine::notify::sla_warning::{notices, warnings, SEPARATE_MAX};
 use engine::notify::Context;
 use protocol::sla::{SlaKind, TicketSla};
 use protocol::{
@@ -156,4 +156,51 @@ async fn the_cache_shows_each_warning_once_and_a_new_due_time_again() {
         "a new due time warns again"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_few_warnings_show_each_and_many_show_as_one_summary_naming_the_soonest() {
+    let admin = Context::default();
+    let due_in = [14, 3, 9, 12, 6];
+    let channels: Vec<Channel> = due_in
+        .iter()
+        .enumerate()
+        .map(|(n, minutes)| {
+            let priority = if n == 4 {
+                TicketPriority::Urgent
+            } else {
+                TicketPriority::Low
+            };
+            ticket(priority, TicketStatus::Open, *minutes)
+        })
+        .collect();
+    let found = |count: usize| {
+        warnings(
+            &admin,
+            Role::OrgAdmin,
+            &channels[..count],
+            Utc::now(),
+            WINDOW,
+        )
+    };
+
+    let few = notices(found(SEPARATE_MAX));
+    assert_eq!(few.len(), SEPARATE_MAX, "{few:?}");
+    assert!(few.iter().all(|notice| notice.count == 1));
+
+    let many = notices(found(5));
+    assert_eq!(many.len(), 1, "{many:?}");
+    let summary = &many[0];
+    assert_eq!(summary.count, 5);
+    assert_eq!(summary.title, "5 SLA deadlines coming up");
+    // It opens the soonest ticket, names the three soonest first and counts the rest.
+    assert_eq!(summary.channel_id, channels[1].id);
+    let lines: Vec<&str> = summary.body.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", summary.body);
+    assert!(lines[0].contains("due in 2 min") || lines[0].contains("due in 3 min"));
+    assert!(lines[1].contains("due in 5 min") || lines[1].contains("due in 6 min"));
+    assert!(lines[2].contains("due in 8 min") || lines[2].contains("due in 9 min"));
+    assert_eq!(lines[3], "and 2 more");
+    // One urgent ticket among them makes the summary urgent.
+    assert!(summary.urgent);
 }
