@@ -56,16 +56,24 @@ async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
     let due = cache
         .read(move |conn| channels::due_within(conn, now, now + ahead))
         .await?;
-    let mut fresh = Vec::new();
-    for warning in sla_warning::warnings(&context, role, &due, now, ahead) {
-        let (channel, kind, due) = (warning.channel_id, warning.kind, warning.due_at);
-        let first = cache
-            .write(move |tx| sla_warnings::mark_shown(tx, channel, kind, due))
-            .await?;
-        if first {
-            fresh.push(warning);
-        }
-    }
+    // Recorded as shown in one transaction: a start after a busy hour may find thousands.
+    let found = sla_warning::warnings(&context, role, &due, now, ahead);
+    let keys: Vec<_> = found
+        .iter()
+        .map(|warning| (warning.channel_id, warning.kind, warning.due_at))
+        .collect();
+    let first = cache
+        .write(move |tx| {
+            keys.into_iter()
+                .map(|(channel, kind, due)| sla_warnings::mark_shown(tx, channel, kind, due))
+                .collect::<engine::Result<Vec<bool>>>()
+        })
+        .await?;
+    let fresh: Vec<_> = found
+        .into_iter()
+        .zip(first)
+        .filter_map(|(warning, first)| first.then_some(warning))
+        .collect();
     // A few show one by one; many at once as one summary.
     for notice in sla_warning::notices(fresh) {
         let app = app.clone();

@@ -72,6 +72,16 @@ window.__benchSeen = new Promise((resolve) => {
 });
 "#;
 
+/// Scrolls the queue's list to its top.
+const SCROLL_TOP_SCRIPT: &str = "const list = document.querySelector('[data-testid=queue-list]');\
+    if (list) { list.scrollTop = 0; }";
+
+/// Answers the text of the queue row of channel `arguments[0]`, or null when none is in the
+/// DOM.
+const ROW_TEXT_SCRIPT: &str = "const row = document.querySelector(\
+    `[data-testid=queue-row][data-channel=\"${arguments[0]}\"]`);\
+    return row === null ? null : row.textContent;";
+
 /// Answers `window.__benchSeen` once it settles.
 const SEEN_SCRIPT: &str = "window.__benchSeen.then(arguments[0]);";
 
@@ -160,6 +170,12 @@ async fn interact(client: &Client, base: &str, samples: usize) -> Result<Timings
         timings.open_dom.push(dom);
         timings.open_painted.push(painted);
     }
+    // Back to the top of the list (opening rows moved its cursor down): a message moves its
+    // ticket to the top, where its row must be in view.
+    client
+        .execute(SCROLL_TOP_SCRIPT, Vec::new())
+        .await
+        .context("cannot scroll the queue to the top")?;
     let http = reqwest::Client::builder().timeout(STEP_TIMEOUT).build()?;
     let token = rest_login(&http, base).await?;
     for n in 0..samples {
@@ -184,10 +200,19 @@ async fn interact(client: &Client, base: &str, samples: usize) -> Result<Timings
             .await?
             .error_for_status()
             .context("the platform refused the live message")?;
-        let seen = client
-            .execute_async(SEEN_SCRIPT, Vec::new())
-            .await
-            .with_context(|| format!("the live message never showed in the row of {id}"))?;
+        let seen = match client.execute_async(SEEN_SCRIPT, Vec::new()).await {
+            Ok(seen) => seen,
+            Err(error) => {
+                let row = client
+                    .execute(ROW_TEXT_SCRIPT, vec![json!(id)])
+                    .await
+                    .unwrap_or_default();
+                bail!(
+                    "live message {n} never showed in the row of {id} ({error}); the row \
+                     shows: {row}"
+                );
+            }
+        };
         let seen = seen
             .as_f64()
             .with_context(|| format!("the watch answered {seen}"))?;
