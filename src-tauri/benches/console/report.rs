@@ -11,6 +11,9 @@ use crate::args::Options;
 use crate::interact::Timings;
 use crate::scenario::Run;
 
+/// Where the hand-written part of the results file starts (kept from the file as it stands).
+const NOTES_HEADING: &str = "## Profile";
+
 /// What `cargo xtask bench console` runs, for the results file.
 const INNER_COMMAND: &str = "xvfb-run -a -s \"-screen 0 1280x800x24 -nolisten tcp\" \
     dbus-run-session -- cargo bench --package switchboard --features custom-protocol --bench \
@@ -172,7 +175,17 @@ pub fn report(
     for note in notes {
         writeln!(out, "\n{note}")?;
     }
+    writeln!(out, "\n{}", previous_notes(&options.out))?;
     Ok(out)
+}
+
+/// The hand-written notes of the results file as it stands, from [`NOTES_HEADING`] on.
+fn previous_notes(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    match text.find(NOTES_HEADING) {
+        Some(at) => text[at..].trim_end().to_owned(),
+        None => format!("{NOTES_HEADING}\n\n(no notes yet)"),
+    }
 }
 
 /// Where the start goes: each phase's median time since the app's `main`.
