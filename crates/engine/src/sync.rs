@@ -104,23 +104,35 @@ async fn fetch(session: &Session, since: Option<String>, limit: u32) -> Result<S
 /// fetched (from the cursor the current one carries) while the cache applies the current
 /// one, so the network and the cache overlap; each batch still commits with its cursor.
 pub async fn catch_up(session: &Session, cache: &Cache, batch_size: u32) -> Result<SyncReport> {
-    // The large page cache for the catch-up only, given back however it ends.
+    let limit = batch_size.clamp(1, SYNC_BATCH_MAX);
+    let since = cache
+        .read(|conn| state::get(conn, state::SYNC_CURSOR))
+        .await?;
+    let first = fetch(session, since, limit).await?;
+    if !first.has_more {
+        // One batch (a start after a short absence): SQLite's small page cache does.
+        return pull(session, cache, limit, first).await;
+    }
+    // The large page cache for a long catch-up only, given back however it ends: what it
+    // frees stays with the process's allocator, so a short one does without it.
     cache.roomy(true).await?;
-    let caught_up = pull(session, cache, batch_size).await;
+    let caught_up = pull(session, cache, limit, first).await;
     let shrunk = cache.roomy(false).await;
     let report = caught_up?;
     shrunk?;
     Ok(report)
 }
 
-/// Pulls and applies batches until the platform has no more.
-async fn pull(session: &Session, cache: &Cache, batch_size: u32) -> Result<SyncReport> {
+/// Applies `batch` (fetched with `limit`) and pulls and applies the batches after it until
+/// the platform has no more.
+async fn pull(
+    session: &Session,
+    cache: &Cache,
+    limit: u32,
+    batch: SyncResponse,
+) -> Result<SyncReport> {
     let viewer = session.viewer();
-    let limit = batch_size.clamp(1, SYNC_BATCH_MAX);
-    let since = cache
-        .read(|conn| state::get(conn, state::SYNC_CURSOR))
-        .await?;
-    let mut batch = fetch(session, since, limit).await?;
+    let mut batch = batch;
     let mut report = SyncReport::default();
     loop {
         let next_since = batch.has_more.then(|| batch.cursor.clone());
