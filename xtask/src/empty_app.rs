@@ -29,16 +29,10 @@ pub fn build() -> Result<PathBuf> {
             &["empty-app-page", "--target", "wasm32-unknown-unknown"],
         )?;
         let dist = dir.join("page/dist");
-        if dist.exists() {
-            fs::remove_dir_all(&dist)
-                .with_context(|| format!("cannot clear {}", dist.display()))?;
-        }
-        shell::run(
-            command("wasm-bindgen")
-                .args(["--target", "web", "--no-typescript", "--out-name", "page"])
-                .arg("--out-dir")
-                .arg(&dist)
-                .arg(target.join("wasm32-unknown-unknown/release/empty-app-page.wasm")),
+        crate::ui::bindgen(
+            &target.join("wasm32-unknown-unknown/release/empty-app-page.wasm"),
+            &dist,
+            "page",
         )?;
         for file in ["index.html", "main.js"] {
             let source = dir.join("page/static").join(file);

@@ -29,22 +29,28 @@ pub fn build() -> Result<()> {
         let wasm = root.join(format!(
             "target/wasm32-unknown-unknown/release/{UI_PACKAGE}.wasm"
         ));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)
-                .with_context(|| format!("cannot clear {}", staging.display()))?;
-        }
-        shell::run(
-            command("wasm-bindgen")
-                .args(["--target", "web", "--no-typescript", "--out-name", "ui"])
-                .arg("--out-dir")
-                .arg(&staging)
-                .arg(&wasm),
-        )?;
+        bindgen(&wasm, &staging, "ui")?;
         copy_dir(&root.join("ui/static"), &staging)?;
         let changed = sync_dir(&staging, &dist)?;
         println!("    ui/dist: {changed} file(s) changed");
         Ok(())
     })
+}
+
+/// Runs wasm-bindgen (`--target web`) over `wasm` into a cleared `out_dir`, its files named
+/// `out_name.js` and `out_name_bg.wasm`.
+pub fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str) -> Result<()> {
+    if out_dir.exists() {
+        fs::remove_dir_all(out_dir)
+            .with_context(|| format!("cannot clear {}", out_dir.display()))?;
+    }
+    shell::run(
+        command("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-name", out_name])
+            .arg("--out-dir")
+            .arg(out_dir)
+            .arg(wasm),
+    )
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -129,10 +129,9 @@ async fn pull(
     session: &Session,
     cache: &Cache,
     limit: u32,
-    batch: SyncResponse,
+    mut batch: SyncResponse,
 ) -> Result<SyncReport> {
     let viewer = session.viewer();
-    let mut batch = batch;
     let mut report = SyncReport::default();
     loop {
         let next_since = batch.has_more.then(|| batch.cursor.clone());

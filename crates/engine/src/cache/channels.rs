@@ -322,6 +322,14 @@ mod tests {
     }
 
     /// A migrated cache file, open, and the directory that holds it.
+    /// The protocol's channel fixture (a ticket).
+    fn fixture() -> Channel {
+        serde_json::from_str(include_str!(
+            "../../../protocol/tests/fixtures/model/channel.json"
+        ))
+        .expect("the channel fixture")
+    }
+
     fn cache() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("cache.sqlite3");
@@ -361,10 +369,7 @@ mod tests {
     #[test]
     fn a_ticket_is_found_by_its_number_and_a_team_channel_has_none() {
         let (_dir, conn) = cache();
-        let fixture: Channel = serde_json::from_str(include_str!(
-            "../../../protocol/tests/fixtures/model/channel.json"
-        ))
-        .expect("the channel fixture");
+        let fixture = fixture();
         let mut other = fixture.clone();
         other.id = ChannelId::from(uuid::Uuid::new_v4());
         if let Some(ticket) = other.ticket.as_mut() {
@@ -399,10 +404,7 @@ mod tests {
     #[test]
     fn channels_cached_before_the_queue_columns_get_them_once() {
         let (_dir, conn) = cache();
-        let fixture: Channel = serde_json::from_str(include_str!(
-            "../../../protocol/tests/fixtures/model/channel.json"
-        ))
-        .expect("the channel fixture");
+        let fixture = fixture();
         upsert(&conn, &[fixture, channel(ChannelStatus::Active, 0, 5)]).expect("stored");
         let columns = |conn: &Connection| -> Vec<(i64, i64, i64, Option<String>, String, i64)> {
             let mut statement = conn
@@ -445,10 +447,7 @@ mod tests {
     fn only_clocks_due_within_the_window_are_read_for_warnings() {
         use protocol::sla::TicketSla;
         let (_dir, conn) = cache();
-        let fixture: Channel = serde_json::from_str(include_str!(
-            "../../../protocol/tests/fixtures/model/channel.json"
-        ))
-        .expect("the channel fixture");
+        let fixture = fixture();
         let now = Utc::now();
         // A ticket in `status` with its clocks due at these minutes from now.
         let ticket = |status: protocol::TicketStatus, first: i64, next: i64, resolution: i64| {
