@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use protocol::{Audience, ChannelId, Message, MessageId, ParticipantRole, UserId, UserSummary};
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 use tokio::sync::oneshot;
 
 use super::messages::{NewMessage, Recipients, SendOutcome};
@@ -88,7 +88,7 @@ fn distinct<T: PartialEq + Copy>(items: impl Iterator<Item = T>) -> Vec<T> {
 
 impl Facts {
     async fn load(
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Transaction<'_, Any>,
         jobs: &[Job],
         senders: &[&Actor],
         of_job: &[usize],
@@ -220,10 +220,10 @@ fn decide(jobs: &[Job], of_job: &[usize], mut facts: Facts, first: i64) -> Vec<D
 /// Applies `jobs` in one transaction. Each send's refusal is its own outcome; `Err` means
 /// the batch failed as a whole and nothing of it was committed.
 pub(super) async fn apply(
-    pool: &AnyPool,
+    connection: &mut AnyConnection,
     jobs: &[Job],
 ) -> StoreResult<Vec<StoreResult<SendOutcome>>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = sqlx::Connection::begin(connection).await?;
     // Takes the write lock first, and the first change number of the batch.
     let first = next_change(&mut tx).await?;
     let (senders, of_job) = senders(jobs);
@@ -390,7 +390,7 @@ pub(super) async fn apply(
 /// Moves each written channel's `last_seq` on by its sends of the batch (and its activity
 /// and change number to its last send's); returns each write's seq, in order.
 async fn take_seqs(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     writes: &[(usize, &Job, i64, bool, Audience)],
     now: i64,
 ) -> StoreResult<Vec<i64>> {
@@ -437,7 +437,7 @@ async fn take_seqs(
 
 /// The current participants of each written channel, whom its `new_message` goes to.
 async fn recipients(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     rows: &[MessageRow<'_>],
 ) -> StoreResult<HashMap<ChannelId, Vec<UserId>>> {
     let mut members: HashMap<ChannelId, Vec<UserId>> = HashMap::new();
@@ -463,7 +463,7 @@ async fn recipients(
 
 /// Each sender as its messages show it, in each tenant it wrote in.
 async fn summaries(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     rows: &[MessageRow<'_>],
 ) -> StoreResult<HashMap<(UserId, protocol::TenantId), UserSummary>> {
     let mut summaries = HashMap::new();

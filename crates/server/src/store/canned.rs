@@ -106,7 +106,7 @@ fn taken(error: StoreError) -> StoreError {
 
 /// Loads canned response `id` in `tx` if the actor may use it; 404 otherwise.
 async fn usable(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     actor: &Actor,
     id: CannedResponseId,
 ) -> StoreResult<CannedResponse> {

@@ -173,7 +173,7 @@ async fn try_alone(
 /// written), the sender's checks, then the writes. Every refusal comes before any write, so
 /// a refused send leaves `tx` as it found it.
 pub(super) async fn post(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     actor: &Actor,
     channel: ChannelId,
     new: &NewMessage,

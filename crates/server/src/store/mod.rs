@@ -21,6 +21,7 @@ mod actions;
 mod audience;
 mod batch;
 mod canned;
+mod checkpoint;
 mod message_reads;
 mod messages;
 mod open;
@@ -173,7 +174,7 @@ impl Store {
                     .await?
             }
         };
-        let writer = writer::Writer::start(pool.clone());
+        let writer = writer::Writer::start(pool.clone(), backend);
         Ok(Self {
             pool,
             backend,
@@ -213,7 +214,7 @@ impl Store {
 
 /// Takes the next change number inside `tx`. The counter row is locked until the
 /// transaction ends, so change numbers are handed out in commit order.
-async fn next_change(tx: &mut Transaction<'static, Any>) -> StoreResult<i64> {
+async fn next_change(tx: &mut Transaction<'_, Any>) -> StoreResult<i64> {
     let row = Sql::new("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
         .fetch_one(&mut **tx)
         .await?;

@@ -68,7 +68,7 @@ struct Rules {
 
 impl Rules {
     async fn load(
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Transaction<'_, Any>,
         tenants: impl Iterator<Item = TenantId>,
     ) -> StoreResult<Self> {
         Ok(Self {
@@ -95,7 +95,7 @@ impl Rules {
 /// The clocks of the tickets of `channels` (channels without a ticket have none). A ticket
 /// older than SLA clocks starts them at its creation.
 async fn load_clocks(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     channels: &[ChannelId],
 ) -> StoreResult<HashMap<ChannelId, TicketClock>> {
     let mut clocks = HashMap::with_capacity(channels.len());
@@ -158,7 +158,7 @@ const POLICY_COLUMNS: &str = "SELECT sp.tenant_id, sp.priority, sp.first_respons
 
 /// The policies of `tenants`.
 async fn load_policies(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     tenants: impl Iterator<Item = TenantId>,
 ) -> StoreResult<Policies> {
     let mut tenants: Vec<TenantId> = tenants.collect();
@@ -181,7 +181,7 @@ async fn load_policies(
 /// Writes a ticket's clocks: the state, the `sla` it shows, its soonest due time and its
 /// next breach, under `policy` and its `calendar`. Returns whether the `sla` it shows changed.
 async fn write_clock(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     channel: ChannelId,
     clock: &TicketClock,
     policy: Option<&SlaPolicy>,
@@ -223,7 +223,7 @@ async fn write_clock(
 /// a ticket are ignored), each event after recording what fell due before it, and writes
 /// the tickets they touched. Returns the channels whose tickets' `sla` changed.
 pub(super) async fn advance(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     changes: &[ClockChange],
 ) -> StoreResult<Vec<ChannelId>> {
     let mut channels: Vec<ChannelId> = changes.iter().map(|c| c.channel).collect();
@@ -278,7 +278,7 @@ pub(super) fn reply_event(sender: SenderType, audience: Audience) -> Option<SlaE
 /// new priority recomputes the due times under its policy (what fell due before under the
 /// old one is recorded first). Runs before the update is written.
 pub(super) async fn on_ticket_update(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     channel: ChannelId,
     update: &UpdateTicketRequest,
     at: DateTime<Utc>,
@@ -423,7 +423,7 @@ impl Store {
 
 /// The channels of `tenant`'s tickets of `priority` that are not resolved or closed.
 async fn open_tickets(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     tenant: TenantId,
     priority: TicketPriority,
 ) -> StoreResult<Vec<ChannelId>> {

@@ -4,7 +4,7 @@
 use protocol::rest::UserListQuery;
 use protocol::{Role, Tenant, TenantId, TenantMembership, UserId, UserSummary};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::Row;
 
 use super::sql::Sql;
 use super::{new_id, now_micros, parse_col, Store, StoreError, StoreResult};
@@ -269,7 +269,7 @@ pub(super) async fn members_of<'e, E>(
     users: &[UserId],
 ) -> StoreResult<Vec<(UserId, Role)>>
 where
-    E: Executor<'e, Database = Any>,
+    E: super::sql::Target<'e>,
 {
     let ids: Vec<String> = users.iter().map(|u| u.to_string()).collect();
     let mut sql = Sql::new(
@@ -293,7 +293,7 @@ pub(super) async fn user_summary<'e, E>(
     user: UserId,
 ) -> StoreResult<Option<UserSummary>>
 where
-    E: Executor<'e, Database = Any>,
+    E: super::sql::Target<'e>,
 {
     let mut sql = Sql::new(
         "SELECT u.id, u.email, u.name, CASE WHEN u.is_super_admin = 1 THEN 'SUPER_ADMIN' \

@@ -105,7 +105,7 @@ fn visible_from_row(id: ChannelId, row: &AnyRow) -> StoreResult<VisibleChannel> 
 /// Loads channel `id` inside `tx` if the actor may see it; the same `NotFound` as a missing
 /// channel otherwise.
 pub(super) async fn load_visible(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     actor: &Actor,
     id: ChannelId,
 ) -> StoreResult<VisibleChannel> {
@@ -121,7 +121,7 @@ pub(super) async fn load_visible(
 
 /// Of channels `ids`, those the actor may see, in one query inside `tx` (a batch's check).
 pub(super) async fn load_visible_many(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     actor: &Actor,
     ids: &[ChannelId],
 ) -> StoreResult<HashMap<ChannelId, VisibleChannel>> {

@@ -33,7 +33,7 @@ pub(super) struct Posting<'a> {
 /// while holding SQLite's write lock can wait forever for a connection held by a writer
 /// that waits for this lock.
 pub(super) async fn display_name(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     user: UserId,
 ) -> StoreResult<String> {
     let mut sql = Sql::new("SELECT name FROM users WHERE id = ");
@@ -44,7 +44,7 @@ pub(super) async fn display_name(
 
 /// Adds `user` to the channel, or brings them back if they had left.
 pub(super) async fn add_participant(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     channel: &VisibleChannel,
     user: UserId,
     role: Role,
@@ -70,7 +70,7 @@ pub(super) async fn add_participant(
 
 /// Writes an audit-log row about `channel`, in its tenant.
 pub(super) async fn audit(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     actor: &Actor,
     action: &str,
     channel: &VisibleChannel,
@@ -98,7 +98,7 @@ pub(super) async fn audit(
 /// Inserts a message as the channel's next seq, moving the channel's activity and the
 /// sender's read marker along.
 pub(super) async fn insert_message(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     channel: &VisibleChannel,
     actor: &Actor,
     posting: Posting<'_>,
@@ -155,7 +155,7 @@ pub(super) async fn insert_message(
 /// One message by id, with its sender.
 pub(super) async fn message_by_id<'e, E>(executor: E, id: MessageId) -> StoreResult<Message>
 where
-    E: sqlx::Executor<'e, Database = Any>,
+    E: super::sql::Target<'e>,
 {
     rows::message(&written_message(id).fetch_one(executor).await?)
 }
@@ -169,7 +169,7 @@ const MARKER_FORWARD_ONLY: &str = " ON CONFLICT (channel_id, user_id) DO UPDATE 
 
 /// Moves the actor's read marker of `channel` to `seq`, never backwards.
 pub(super) async fn upsert_read_marker(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     channel: &VisibleChannel,
     actor: &Actor,
     seq: i64,
@@ -208,7 +208,7 @@ pub(super) struct MessageRow<'a> {
 
 /// [`add_participant`] for many (channel, user, role) at once, each pair given once.
 pub(super) async fn add_participants(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     joins: &[(&VisibleChannel, UserId, Role)],
     now: i64,
 ) -> StoreResult<()> {
@@ -237,7 +237,7 @@ pub(super) async fn add_participants(
 
 /// Inserts message rows, many per statement.
 pub(super) async fn insert_messages(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     rows: &[MessageRow<'_>],
     now: i64,
 ) -> StoreResult<()> {
@@ -281,7 +281,7 @@ pub(super) async fn insert_messages(
 
 /// [`upsert_read_marker`] for many (channel, user, seq) at once, each pair given once.
 pub(super) async fn upsert_read_markers(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     markers: &[(ChannelId, UserId, i64)],
     now: i64,
 ) -> StoreResult<()> {

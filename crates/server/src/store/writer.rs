@@ -8,12 +8,14 @@
 //! before batching, so no send fails for another's sake.
 
 use protocol::ChannelId;
-use sqlx::AnyPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::batch::{self, Job};
+use super::checkpoint::Checkpoints;
 use super::messages::{send_alone, NewMessage, SendOutcome};
-use super::{StoreError, StoreResult};
+use super::{Backend, StoreError, StoreResult};
 
 use crate::actor::Actor;
 
@@ -32,10 +34,11 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task over `pool`.
-    pub(super) fn start(pool: AnyPool) -> Self {
+    /// Starts the writer task over `pool`, a `backend` database.
+    pub(super) fn start(pool: AnyPool, backend: Backend) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, queue));
+        let checkpoints = (backend == Backend::Sqlite).then(|| Checkpoints::new(pool.clone()));
+        tokio::spawn(run(pool, checkpoints, queue));
         Self { jobs }
     }
 
@@ -58,17 +61,82 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut queue: mpsc::UnboundedReceiver<Job>) {
+async fn run(
+    pool: AnyPool,
+    mut checkpoints: Option<Checkpoints>,
+    mut queue: mpsc::UnboundedReceiver<Job>,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    // The writer keeps one connection: no checkout per batch, and the batch's statements
+    // stay prepared on it. A batch that fails gives it back (it may be broken); the next
+    // batch takes a fresh one. Closing the pool waits for every connection, so the writer
+    // gives its own back when the pool closes.
+    let mut connection: Option<PoolConnection<Any>> = None;
+    let mut closing = std::pin::pin!(pool.close_event());
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut closing, if connection.is_some() => {
+                connection = None;
+                continue;
+            }
+            received = queue.recv_many(&mut jobs, MAX_BATCH) => {
+                if received == 0 {
+                    break;
+                }
+            }
+        }
         let batch = std::mem::take(&mut jobs);
-        apply(&pool, batch).await;
+        if connection.is_none() && !pool.is_closed() {
+            match take_connection(&pool, checkpoints.is_some()).await {
+                Ok(taken) => connection = Some(taken),
+                Err(error) => tracing::warn!(%error, "the writer cannot get a connection"),
+            }
+        }
+        let started = std::time::Instant::now();
+        let applied = match connection.as_mut() {
+            Some(held) => batch::apply(held, &batch).await,
+            None => Err(closed()),
+        };
+        tracing::trace!(
+            sends = batch.len(),
+            micros = started.elapsed().as_micros() as u64,
+            ok = applied.is_ok(),
+            "batch applied"
+        );
+        match (&applied, checkpoints.as_mut()) {
+            (Err(_), _) => connection = None,
+            (Ok(outcomes), Some(checkpoints)) => {
+                checkpoints.committed(outcomes.iter().filter(|o| o.is_ok()).count());
+            }
+            (Ok(_), None) => {}
+        }
+        answer(&pool, batch, applied).await;
     }
 }
 
-/// Applies one batch and answers each of its callers.
-async fn apply(pool: &AnyPool, jobs: Vec<Job>) {
-    match batch::apply(pool, &jobs).await {
+/// A connection of the writer's own: closed rather than given back when the writer lets
+/// it go, since with `checkpointing_apart` it no longer checkpoints on commit.
+async fn take_connection(
+    pool: &AnyPool,
+    checkpointing_apart: bool,
+) -> Result<PoolConnection<Any>, sqlx::Error> {
+    let mut connection = pool.acquire().await?;
+    connection.close_on_drop();
+    if checkpointing_apart {
+        Checkpoints::hand_over(&mut connection).await?;
+    }
+    Ok(connection)
+}
+
+/// Answers each caller of a batch with its outcome; when the batch failed as a whole, each
+/// send is tried alone.
+async fn answer(
+    pool: &AnyPool,
+    jobs: Vec<Job>,
+    applied: StoreResult<Vec<StoreResult<SendOutcome>>>,
+) {
+    match applied {
         Ok(outcomes) => {
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 // A caller that gave up waiting (its request was dropped) needs no answer.

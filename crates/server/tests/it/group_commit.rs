@@ -15,7 +15,7 @@ use sqlx::Row;
 
 use crate::on_both_databases;
 use crate::socket::{Offer, SocketClient};
-use crate::support::{Session, TestServer};
+use crate::support::{Db, Session, TestServer};
 
 const CHANNELS: usize = 10;
 const SOCKETS: usize = 20;
@@ -302,5 +302,44 @@ on_both_databases! {
         assert!(ids.contains(ack["message"]["id"].as_str().expect("an id")), "{ack}");
         let rows = stored(&server, std::slice::from_ref(&channel)).await;
         assert_eq!(rows.iter().filter(|r| r.4.as_deref() == Some("one-and-only")).count(), 1);
+    }
+}
+
+/// The writer's connection does not checkpoint SQLite's write-ahead log on commit (that
+/// stalled the batch whose commit crossed SQLite's threshold); a checkpoint beside it copies
+/// the log into the database file after enough sends. Nothing else writes while the sends
+/// go on, so the file can only grow by that checkpoint.
+#[tokio::test]
+async fn the_sqlite_log_is_checkpointed_beside_the_writer() {
+    let server = TestServer::start(Db::Sqlite).await;
+    let admin = server.login("admin@acme.test").await;
+    let channel = team(&server, &admin, "checkpoints").await.id.to_string();
+    let file = server
+        .database_url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .map(std::path::PathBuf::from)
+        .expect("a SQLite file path");
+    let size = || std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let before = size();
+    let answers = stream::iter((0..1_200).map(|i| {
+        let body = json!({"content": format!("checkpoint #{i} {}", "x".repeat(200))});
+        let (server, admin, channel) = (&server, &admin, &channel);
+        async move { rest_send(server, admin, channel, body).await.0 }
+    }))
+    .buffer_unordered(40)
+    .collect::<Vec<_>>()
+    .await;
+    assert!(answers.iter().all(|status| *status == StatusCode::CREATED));
+    // The checkpoint runs beside the writer, after the sends that started it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while size() <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} stayed {before} bytes after 1,200 sends: no checkpoint ran",
+            file.display()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
