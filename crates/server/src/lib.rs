@@ -184,6 +184,13 @@ pub async fn launch(
         let _ = asked.send(true);
         chat.close().await;
     };
+    // Small frames go out at once: with Nagle's algorithm a socket's next event waited for
+    // the client's delayed acknowledgement of the one before.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+        }
+    });
     let serve = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
