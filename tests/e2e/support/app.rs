@@ -26,6 +26,8 @@ fn app_binary() -> PathBuf {
 }
 /// How long the app may take to open its window for a WebDriver session.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many times a WebDriver session is asked for, each with a fresh driver.
+const SESSION_ATTEMPTS: u32 = 3;
 
 /// A running app with its window under WebDriver control. Call [`AppSession::close`] at the
 /// end; dropping it still stops the driver, which ends the app.
@@ -53,27 +55,50 @@ impl AppSession {
     /// Starts the app for test `name` with `env` set (its profile, its prefills).
     pub async fn start_with(name: &str, env: &[(String, String)]) -> Result<Self> {
         let output = output_dir(name)?;
-        let driver = TauriDriver::start(&output, env)?;
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert("browserName".into(), json!("wry"));
         let binary = app_binary();
-        capabilities.insert("tauri:options".into(), json!({ "application": binary }));
-        // The driver is on loopback over plain HTTP: no TLS stack needed.
-        let connector = HttpConnector::new();
-        let url = driver.url();
-        let mut builder = ClientBuilder::new(connector);
-        builder.capabilities(capabilities);
-        let client = tokio::time::timeout(SESSION_TIMEOUT, builder.connect(&url))
-            .await
-            .context("the app's window did not open within 60 s (see tauri-driver.log)")?
-            .context("cannot open a WebDriver session with the app")?;
-        let app = super::process::descendant_running(driver.pid(), &binary);
-        Ok(Self {
-            client,
-            output,
-            app,
-            _driver: driver,
-        })
+        let mut attempt = 1;
+        loop {
+            let driver = TauriDriver::start(&output, env)?;
+            let mut capabilities = serde_json::Map::new();
+            capabilities.insert("browserName".into(), json!("wry"));
+            capabilities.insert("tauri:options".into(), json!({ "application": binary }));
+            // The driver is on loopback over plain HTTP: no TLS stack needed.
+            let connector = HttpConnector::new();
+            let mut builder = ClientBuilder::new(connector);
+            builder.capabilities(capabilities);
+            let connected = tokio::time::timeout(SESSION_TIMEOUT, builder.connect(&driver.url()))
+                .await
+                .context("the app's window did not open within 60 s (see tauri-driver.log)")?;
+            let app = super::process::descendant_running(driver.pid(), &binary);
+            match connected {
+                Ok(client) => {
+                    return Ok(Self {
+                        client,
+                        output,
+                        app,
+                        _driver: driver,
+                    })
+                }
+                // WebKitWebDriver now and then drops the new-session request before the
+                // app has done anything ("webdriver server did not respond"): the driver
+                // and whatever it started go, and a fresh driver is asked again.
+                Err(error) if attempt < SESSION_ATTEMPTS => {
+                    eprintln!(
+                        "no WebDriver session on attempt {attempt} ({error}); starting the driver again"
+                    );
+                    if let Some(app) = app {
+                        super::process::stop(app).await;
+                    }
+                    drop(driver);
+                    attempt += 1;
+                }
+                Err(error) => {
+                    return Err(error).with_context(|| {
+                        format!("cannot open a WebDriver session with the app ({attempt} attempts)")
+                    })
+                }
+            }
+        }
     }
 
     /// Waits until an element matches `css`, and returns it. An element re-rendered while
