@@ -52,12 +52,24 @@ async fn warn<R: Runtime>(app: &AppHandle<R>) -> engine::Result<()> {
         muted: settings.muted.clone(),
         do_not_disturb: settings.do_not_disturb,
     };
-    // Only the tickets with a clock due within the window are read, not the whole cache.
-    let due = cache
-        .read(move |conn| channels::due_within(conn, now, now + ahead))
+    // Only the tickets with a clock due within the window are read, not the whole cache,
+    // and one at a time: what is kept is the warnings, not the tickets.
+    let found = cache
+        .read(move |conn| {
+            let mut found = Vec::new();
+            channels::for_each_due(conn, now, now + ahead, |channel| {
+                found.extend(sla_warning::warnings(
+                    &context,
+                    role,
+                    std::slice::from_ref(&channel),
+                    now,
+                    ahead,
+                ));
+            })?;
+            Ok(found)
+        })
         .await?;
     // Recorded as shown in one transaction: a start after a busy hour may find thousands.
-    let found = sla_warning::warnings(&context, role, &due, now, ahead);
     let keys: Vec<_> = found
         .iter()
         .map(|warning| (warning.channel_id, warning.kind, warning.due_at))
