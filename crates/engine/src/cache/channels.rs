@@ -324,7 +324,6 @@ mod tests {
         }
     }
 
-    /// A migrated cache file, open, and the directory that holds it.
     /// The protocol's channel fixture (a ticket).
     fn fixture() -> Channel {
         serde_json::from_str(include_str!(
@@ -333,6 +332,7 @@ mod tests {
         .expect("the channel fixture")
     }
 
+    /// A migrated cache file, open, and the directory that holds it.
     fn cache() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("cache.sqlite3");

@@ -54,8 +54,7 @@ impl<'e> Target<'e> for &'e mut AnyConnection {
 pub struct Sql {
     text: String,
     args: AnyArguments<'static>,
-    count: usize,
-    /// Where each placeholder sits in `text`.
+    /// Where each placeholder sits in `text` (one per bound argument).
     marks: Vec<Range<usize>>,
 }
 
@@ -64,7 +63,7 @@ impl std::fmt::Debug for Sql {
         // The text only: arguments may be secrets (token hashes, password hashes).
         f.debug_struct("Sql")
             .field("text", &self.text)
-            .field("args", &self.count)
+            .field("args", &self.marks.len())
             .finish()
     }
 }
@@ -89,9 +88,8 @@ impl Sql {
     where
         T: for<'q> Encode<'q, Any> + Type<Any> + Send + 'static,
     {
-        self.count += 1;
         let start = self.text.len();
-        let _ = write!(self.text, "${}", self.count);
+        let _ = write!(self.text, "${}", self.marks.len() + 1);
         self.marks.push(start..self.text.len());
         // Encoding into Any only fails for types Any does not know, which do not compile.
         let _ = self.args.add(value);
@@ -194,7 +192,7 @@ mod tests {
             .push(" AND b IN ")
             .bind_list(["x".to_owned(), "y".to_owned()]);
         assert_eq!(sql.text, "SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)");
-        assert_eq!(sql.count, 3);
+        assert_eq!(sql.marks.len(), 3);
     }
 
     #[test]
